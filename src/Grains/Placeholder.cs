@@ -1,0 +1,1 @@
+namespace TiBillet.Grains.Common; public static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace TiBillet.GraphQL; public static class Placeholder {}
