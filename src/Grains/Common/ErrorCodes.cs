@@ -1,0 +1,43 @@
+namespace TiBillet.Grains.Common;
+
+/// <summary>
+/// The error codes clients see in <c>extensions.code</c>. One list for the whole system; docs/errors.md explains each.
+/// </summary>
+public static class ErrorCodes
+{
+    /// <summary>An argument is malformed or out of range (negative amount, bad UID…).</summary>
+    public const string BadUserInput = "BAD_USER_INPUT";
+
+    /// <summary>No or invalid credentials.</summary>
+    public const string Unauthenticated = "UNAUTHENTICATED";
+
+    /// <summary>Authenticated, but not allowed to do this here.</summary>
+    public const string Forbidden = "FORBIDDEN";
+
+    /// <summary>The thing named does not exist.</summary>
+    public const string NotFound = "NOT_FOUND";
+
+    /// <summary>The request contradicts current state (duplicate, wrong state, idempotency key reused with another body).</summary>
+    public const string Conflict = "CONFLICT";
+
+    /// <summary>A wallet lacks the funds for a debit.</summary>
+    public const string InsufficientFunds = "INSUFFICIENT_FUNDS";
+
+    /// <summary>A card UID or number that is not registered.</summary>
+    public const string UnknownCard = "UNKNOWN_CARD";
+
+    /// <summary>The same idempotency key was sent with a different request.</summary>
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+
+    /// <summary>The cluster or database is temporarily unavailable; retry with the same idempotency key.</summary>
+    public const string Unavailable = "UNAVAILABLE";
+
+    /// <summary>The request body exceeds the configured limit.</summary>
+    public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+
+    /// <summary>The request is not a valid GraphQL-over-HTTP request (bad JSON, missing query…).</summary>
+    public const string BadRequest = "BAD_REQUEST";
+
+    /// <summary>An unexpected failure; details are in the server log only.</summary>
+    public const string Internal = "INTERNAL";
+}

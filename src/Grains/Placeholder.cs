@@ -1,1 +1,0 @@
-namespace TiBillet.Grains.Common; public static class Placeholder {}

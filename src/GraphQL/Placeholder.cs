@@ -1,1 +1,0 @@
-namespace TiBillet.GraphQL; public static class Placeholder {}
