@@ -1,11 +1,73 @@
+using GraphQL;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TiBillet.Grains.Identity;
+using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Identity;
+using TiBillet.GraphQL.Instance;
 
 namespace TiBillet.GraphQL;
 
+/// <summary>The API's registration and endpoint mapping: one call each from the silo.</summary>
 public static class TiBilletGraphQLExtensions
 {
-    public static IServiceCollection AddTiBilletGraphQL(this IServiceCollection services) => services;
+    public const string Path = "/graphql";
 
-    public static WebApplication MapTiBilletGraphQL(this WebApplication app) => app;
+    public static IServiceCollection AddTiBilletGraphQL(this IServiceCollection services)
+    {
+        services.AddOptions<GraphQLApiOptions>().BindConfiguration(nameof(GraphQLApiOptions))
+            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0, "GraphQL limits must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IdentityStore>();
+        services.TryAddSingleton<VenueAccess>();
+        services.AddTiBilletAuthentication();
+
+        // Each capability contributes its root fields.
+        services.AddSingleton<IQueryFields, InstanceQueries>();
+        services.AddSingleton<IQueryFields, IdentityQueries>();
+        services.AddSingleton<IMutationFields, IdentityMutations>();
+
+        services.AddSingleton<GraphQLEndpoint>();
+        services.AddSingleton<GraphQLWebSocketHandler>();
+        services.AddGraphQL(b => b
+            .AddSchema<TiBilletSchema>()
+            .AddSystemTextJson()
+            .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
+            .AddValidationRule<AuthorizationValidationRule>()
+            .AddComplexityAnalyzer()
+            .ConfigureExecutionOptions(o =>
+            {
+                var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
+                o.Timeout = api.Timeout;
+            })
+            .AddErrorInfoProvider((o, sp) =>
+            {
+                // Stack traces only on a developer's machine; never exception data.
+                o.ExposeExceptionDetails = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();
+                o.ExposeData = false;
+            })
+            .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
+        services.AddOptions<global::GraphQL.Validation.Complexity.ComplexityOptions>()
+            .Configure<IOptions<GraphQLApiOptions>>((c, api) =>
+            {
+                c.MaxDepth = api.Value.MaxDepth;
+                c.MaxComplexity = api.Value.MaxComplexity;
+            });
+        return services;
+    }
+
+    public static WebApplication MapTiBilletGraphQL(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseAuthentication();
+        app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint) => endpoint.HandleAsync(http));
+        return app;
+    }
 }

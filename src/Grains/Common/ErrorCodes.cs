@@ -38,6 +38,9 @@ public static class ErrorCodes
     /// <summary>The request is not a valid GraphQL-over-HTTP request (bad JSON, missing query…).</summary>
     public const string BadRequest = "BAD_REQUEST";
 
+    /// <summary>The query is nested too deeply or is too complex (the engine's own analyzer code for the same refusal).</summary>
+    public const string QueryTooComplex = "COMPLEXITY";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

@@ -14,7 +14,6 @@ internal static unsafe partial class PcscNative
 
     public const nuint ScopeSystem = 0x0002;
     public const nuint LeaveCard = 0x0000;
-    public const nuint AutoAllocate = unchecked((nuint)(-1));
     public const uint Infinite = 0xFFFFFFFF;
 
     [LibraryImport(Library)]

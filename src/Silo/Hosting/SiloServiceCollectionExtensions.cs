@@ -1,11 +1,13 @@
 namespace TiBillet.Silo.Hosting;
 
-/// <summary>Host-level services: health checks, demo seed.</summary>
+/// <summary>Host-level services: health checks, first-run admin, demo seed.</summary>
 public static class SiloServiceCollectionExtensions
 {
-    public static IServiceCollection AddTiBilletSiloServices(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTiBilletSiloServices(this IServiceCollection services)
     {
         services.AddTiBilletHealth();
+        services.AddOptions<BootstrapOptions>().BindConfiguration(nameof(BootstrapOptions));
+        services.AddHostedService<AdminBootstrap>();
         return services;
     }
 }

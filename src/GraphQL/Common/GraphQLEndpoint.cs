@@ -1,0 +1,157 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQL.Validation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using TiBillet.Grains.Common;
+
+namespace TiBillet.GraphQL.Common;
+
+/// <summary>
+/// GraphQL over HTTP: POST application/json and GET for queries, plus the graphql-transport-ws WebSocket.
+/// Request-level problems (bad JSON, too large, wrong method) are answered with a GraphQL error body and a 4xx status;
+/// anything that reaches execution is answered 200 with <c>data</c>/<c>errors</c>. Never a 500.
+/// </summary>
+public sealed class GraphQLEndpoint(
+    IDocumentExecuter<TiBilletSchema> executer,
+    IGraphQLTextSerializer serializer,
+    GraphQLWebSocketHandler webSockets,
+    IOptions<GraphQLApiOptions> options)
+{
+    private static readonly IValidationRule[] GetRules = [.. DocumentValidator.CoreRules, QueriesOnlyValidationRule.Instance];
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (http.WebSockets.IsWebSocketRequest)
+        {
+            await webSockets.HandleAsync(http);
+            return;
+        }
+
+        GraphQLRequest? request;
+        var isGet = HttpMethods.IsGet(http.Request.Method);
+        if (isGet)
+        {
+            request = ReadQueryString(http.Request.Query);
+        }
+        else if (HttpMethods.IsPost(http.Request.Method))
+        {
+            if (!IsJson(http.Request.ContentType))
+            {
+                await WriteErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.BadRequest, "Send the request as application/json.");
+                return;
+            }
+
+            var body = await ReadLimitedAsync(http);
+            if (body is null)
+            {
+                await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge,
+                    $"The request body exceeds {options.Value.MaxRequestBytes} bytes.");
+                return;
+            }
+
+            request = Deserialize(body);
+        }
+        else
+        {
+            http.Response.Headers.Allow = "GET, POST";
+            await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, ErrorCodes.BadRequest, "Use GET or POST.");
+            return;
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.Query))
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest,
+                "The body must be a JSON object with a 'query' string, and optional 'variables' and 'operationName'.");
+            return;
+        }
+
+        var result = await ExecuteAsync(http, request, isGet ? GetRules : null);
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    /// <summary>Runs one operation for <paramref name="http"/>'s caller (used by HTTP and WebSocket alike).</summary>
+    internal Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, IEnumerable<IValidationRule>? rules = null) =>
+        executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request.Query,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            OperationName = request.OperationName,
+            RequestServices = http.RequestServices,
+            User = http.User,
+            CancellationToken = http.RequestAborted,
+            ValidationRules = rules,
+        });
+
+    private GraphQLRequest? Deserialize(byte[] body)
+    {
+        try
+        {
+            return serializer.Deserialize<GraphQLRequest>(System.Text.Encoding.UTF8.GetString(body));
+        }
+        catch (Exception e) when (e is JsonException or global::GraphQL.Execution.InvalidOperationError or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private GraphQLRequest? ReadQueryString(IQueryCollection query)
+    {
+        try
+        {
+            var variables = query["variables"].ToString();
+            var extensions = query["extensions"].ToString();
+            return new GraphQLRequest
+            {
+                Query = query["query"].ToString(),
+                OperationName = query["operationName"].ToString() is { Length: > 0 } name ? name : null,
+                Variables = variables.Length > 0 ? serializer.Deserialize<Inputs>(variables) : null,
+                Extensions = extensions.Length > 0 ? serializer.Deserialize<Inputs>(extensions) : null,
+            };
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadLimitedAsync(HttpContext http)
+    {
+        var limit = options.Value.MaxRequestBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+                                    || contentType.StartsWith("application/graphql-response+json", StringComparison.OrdinalIgnoreCase));
+
+    private async Task WriteErrorAsync(HttpContext http, int status, string code, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var result = new ExecutionResult { Executed = false, Errors = [new ExecutionError(message) { Code = code }] };
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+}

@@ -1,0 +1,325 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using GraphQL;
+using GraphQL.Transport;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using TiBillet.GraphQL.Identity;
+
+namespace TiBillet.GraphQL.Common;
+
+/// <summary>
+/// The graphql-transport-ws protocol: connection_init → connection_ack, subscribe → next* → complete, error,
+/// ping/pong, client complete. Credentials come from the upgrade request's Authorization header or from
+/// <c>connection_init</c>'s payload (<c>{"Authorization": "Bearer …"}</c>), since browsers cannot set headers on sockets.
+/// </summary>
+public sealed class GraphQLWebSocketHandler(
+    IServiceProvider services,
+    IGraphQLTextSerializer serializer,
+    CredentialAuthenticator authenticator,
+    IOptions<GraphQLApiOptions> options)
+{
+    public const string SubProtocol = "graphql-transport-ws";
+    private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(10);
+    private readonly IServiceProvider _services = services;
+    private readonly IGraphQLTextSerializer _serializer = serializer;
+    private readonly CredentialAuthenticator _authenticator = authenticator;
+    private readonly GraphQLApiOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync($"Use the '{SubProtocol}' WebSocket sub-protocol.", http.RequestAborted);
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(SubProtocol);
+        await using var session = new Session(this, http, socket);
+        await session.RunAsync();
+    }
+
+    private sealed class Session(GraphQLWebSocketHandler owner, HttpContext http, WebSocket socket) : IAsyncDisposable
+    {
+        private readonly Channel<string> _outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly ConcurrentDictionary<string, IDisposable> _operations = new();
+        private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        private bool _acknowledged;
+
+        public IGraphQLTextSerializer Serializer => owner._serializer;
+
+        public async Task RunAsync()
+        {
+            var writer = WriteLoopAsync();
+            var initTimer = Task.Delay(InitTimeout, _closing.Token).ContinueWith(
+                async t =>
+                {
+                    if (!t.IsCanceled && !_acknowledged)
+                    {
+                        await CloseAsync(4408, "Connection initialisation timeout");
+                    }
+                }, TaskScheduler.Default).Unwrap();
+            try
+            {
+                while (!_closing.IsCancellationRequested && socket.State == WebSocketState.Open)
+                {
+                    var text = await ReceiveAsync();
+                    if (text is null)
+                    {
+                        break;
+                    }
+
+                    await HandleMessageAsync(text);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The client went away; nothing to answer.
+            }
+            finally
+            {
+                await _closing.CancelAsync();
+                _outbox.Writer.TryComplete();
+                await writer;
+                await initTimer;
+            }
+        }
+
+        private async Task HandleMessageAsync(string text)
+        {
+            string? type;
+            string? id;
+            JsonElement payload;
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                var root = doc.RootElement;
+                type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                id = root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+                payload = root.TryGetProperty("payload", out var p) ? p.Clone() : default;
+            }
+            catch (JsonException)
+            {
+                await CloseAsync(4400, "Invalid message");
+                return;
+            }
+
+            switch (type)
+            {
+                case "connection_init":
+                    await InitAsync(payload);
+                    break;
+                case "ping":
+                    Send("""{"type":"pong"}""");
+                    break;
+                case "pong":
+                    break;
+                case "subscribe" when !_acknowledged:
+                    await CloseAsync(4401, "Unauthorized");
+                    break;
+                case "subscribe" when id is not null:
+                    await SubscribeAsync(id, payload);
+                    break;
+                case "complete" when id is not null:
+                    if (_operations.TryRemove(id, out var operation))
+                    {
+                        operation.Dispose();
+                    }
+
+                    break;
+                default:
+                    await CloseAsync(4400, "Invalid message");
+                    break;
+            }
+        }
+
+        private async Task InitAsync(JsonElement payload)
+        {
+            if (_acknowledged)
+            {
+                await CloseAsync(4429, "Too many initialisation requests");
+                return;
+            }
+
+            if (payload.ValueKind == JsonValueKind.Object
+                && (payload.TryGetProperty("Authorization", out var auth) || payload.TryGetProperty("authorization", out auth))
+                && auth.ValueKind == JsonValueKind.String)
+            {
+                var principal = await owner._authenticator.AuthenticateAsync(auth.GetString()!, http.RequestAborted);
+                if (principal is null)
+                {
+                    await CloseAsync(4403, "Forbidden");
+                    return;
+                }
+
+                http.User = principal;
+            }
+
+            _acknowledged = true;
+            Send("""{"type":"connection_ack"}""");
+        }
+
+        private async Task SubscribeAsync(string id, JsonElement payload)
+        {
+            GraphQLRequest? request = null;
+            try
+            {
+                request = payload.ValueKind == JsonValueKind.Object ? owner._serializer.Deserialize<GraphQLRequest>(payload.GetRawText()) : null;
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+            {
+                request = null;
+            }
+
+            if (request is null || string.IsNullOrWhiteSpace(request.Query))
+            {
+                await CloseAsync(4400, "Invalid subscribe payload");
+                return;
+            }
+
+            var placeholder = new Placeholder();
+            if (!_operations.TryAdd(id, placeholder))
+            {
+                await CloseAsync(4409, $"Subscriber for {id} already exists");
+                return;
+            }
+
+            var endpoint = (GraphQLEndpoint)owner._services.GetService(typeof(GraphQLEndpoint))!;
+            var result = await endpoint.ExecuteAsync(http, request);
+            if (result.Streams is { Count: > 0 } streams)
+            {
+                var stream = streams.Values.First();
+                var subscription = stream.Subscribe(new Observer(this, id));
+                if (!_operations.TryUpdate(id, subscription, placeholder))
+                {
+                    subscription.Dispose();
+                }
+
+                return;
+            }
+
+            _operations.TryRemove(id, out _);
+            if (result.Executed)
+            {
+                Send(Message("next", id, owner._serializer.Serialize(result)));
+                Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"complete"}""");
+            }
+            else
+            {
+                Send(Message("error", id, owner._serializer.Serialize(result.Errors)));
+            }
+        }
+
+        private static string Message(string type, string id, string payloadJson) =>
+            $$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"{{type}}","payload":{{payloadJson}}}""";
+
+        private void Send(string message) => _outbox.Writer.TryWrite(message);
+
+        private async Task WriteLoopAsync()
+        {
+            try
+            {
+                await foreach (var message in _outbox.Reader.ReadAllAsync(CancellationToken.None))
+                {
+                    if (socket.State != WebSocketState.Open)
+                    {
+                        break;
+                    }
+
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                }
+            }
+            catch (WebSocketException)
+            {
+                // Peer gone.
+            }
+        }
+
+        private async Task<string?> ReceiveAsync()
+        {
+            var buffer = new byte[8 * 1024];
+            using var message = new MemoryStream();
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, _closing.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return null;
+                }
+
+                message.Write(buffer, 0, received.Count);
+                if (message.Length > owner._options.MaxRequestBytes)
+                {
+                    await CloseAsync(4413, "Message too large");
+                    return null;
+                }
+
+                if (received.EndOfMessage)
+                {
+                    return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                }
+            }
+        }
+
+        private async Task CloseAsync(int code, string reason)
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                try
+                {
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+                }
+                catch (WebSocketException)
+                {
+                    // Already closing.
+                }
+            }
+
+            await _closing.CancelAsync();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            foreach (var operation in _operations.Values)
+            {
+                operation.Dispose();
+            }
+
+            _operations.Clear();
+            _closing.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private sealed class Placeholder : IDisposable
+        {
+            public void Dispose()
+            {
+            }
+        }
+
+        private sealed class Observer(Session session, string id) : IObserver<ExecutionResult>
+        {
+            public void OnNext(ExecutionResult value) => session.Send(Message("next", id, session.Serializer.Serialize(value)));
+
+            public void OnError(Exception error)
+            {
+                if (session._operations.TryRemove(id, out _))
+                {
+                    session.Send(Message("error", id, """[{"message":"The subscription failed.","extensions":{"code":"INTERNAL"}}]"""));
+                }
+            }
+
+            public void OnCompleted()
+            {
+                if (session._operations.TryRemove(id, out _))
+                {
+                    session.Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"complete"}""");
+                }
+            }
+        }
+    }
+}

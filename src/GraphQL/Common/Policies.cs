@@ -1,0 +1,25 @@
+namespace TiBillet.GraphQL.Common;
+
+/// <summary>Who may use a root field. Venue-scoped roles are checked by <see cref="VenueAccess"/> once the venue is known.</summary>
+public static class Policies
+{
+    /// <summary>Anyone, signed in or not (public agenda).</summary>
+    public const string Public = "public";
+
+    /// <summary>Any signed-in principal: staff, device or partner.</summary>
+    public const string Authenticated = "authenticated";
+
+    /// <summary>A staff member signed in with a JWT.</summary>
+    public const string Staff = "staff";
+
+    /// <summary>The instance administrator.</summary>
+    public const string InstanceAdmin = "instance-admin";
+
+    /// <summary>A registered reader device.</summary>
+    public const string Device = "device";
+
+    /// <summary>A federated partner instance.</summary>
+    public const string Partner = "partner";
+
+    internal const string MetadataKey = "tibillet.policy";
+}

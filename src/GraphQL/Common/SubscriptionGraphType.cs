@@ -1,0 +1,16 @@
+using GraphQL.Types;
+
+namespace TiBillet.GraphQL.Common;
+
+/// <summary>The root subscription type; it declares no fields itself.</summary>
+public sealed class SubscriptionGraphType : ObjectGraphType
+{
+    public SubscriptionGraphType(IEnumerable<ISubscriptionFields> capabilities)
+    {
+        Name = "Subscription";
+        foreach (var capability in capabilities)
+        {
+            capability.AddTo(this);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using TiBillet.Grains;
+using TiBillet.GraphQL;
+
+namespace TiBillet.Silo.Hosting;
+
+/// <summary>
+/// Builds the whole silo process: database (configured or private), Orleans, GraphQL, health. Program.cs runs it;
+/// tests start the same host in-process with extra configuration.
+/// </summary>
+public sealed class TiBilletSiloHost : IAsyncDisposable
+{
+    private TiBilletSiloHost(WebApplication app, TiBilletDatabase database)
+    {
+        App = app;
+        Database = database;
+    }
+
+    public WebApplication App { get; }
+
+    public TiBilletDatabase Database { get; }
+
+    public static async Task<TiBilletSiloHost> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        using var bootLogging = LoggerFactory.Create(b => b
+            .AddConfiguration(builder.Configuration.GetSection("Logging"))
+            .AddSimpleConsole(o => o.SingleLine = true));
+
+        // The database comes first: the Orleans providers read their queries from it when the silo starts.
+        var database = await TiBilletDatabase.OpenAsync(builder.Configuration, bootLogging, cancellationToken);
+        try
+        {
+            var hosting = builder.Configuration.GetSection(nameof(SiloHostingOptions)).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+            builder.UseOrleans(silo => silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting));
+            builder.Services.AddTiBilletGrains();
+            builder.Services.AddTiBilletGraphQL();
+            builder.Services.AddTiBilletSiloServices();
+
+            var app = builder.Build();
+            app.MapTiBilletGraphQL();
+            app.MapTiBilletHealth();
+            return new TiBilletSiloHost(app, database);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
