@@ -7,23 +7,40 @@ using TiBillet.Testing;
 namespace TiBillet.GraphQL.Tests;
 
 /// <summary>
-/// The real silo plus two test-only root fields: <c>boom</c>, which fails with an unexpected exception (to see INTERNAL),
-/// and the subscription <c>countdown</c> (to drive the WebSocket transport). The production schema has neither.
+/// The real silo plus test-only root fields: <c>boom</c>, which fails with an unexpected exception (to see INTERNAL),
+/// <c>slow</c>, which waits for <see cref="SlowGate"/> (to see in-flight requests finish during shutdown), and the
+/// subscription <c>countdown</c> (to drive the WebSocket transport). The production schema has none of them.
 /// </summary>
 public sealed class TestFieldsSiloFixture : SiloHostFixture
 {
+    /// <summary>Completed when a <c>slow</c> request has started.</summary>
+    public TaskCompletionSource SlowEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Complete it to let <c>slow</c> requests answer.</summary>
+    public TaskCompletionSource SlowGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     protected override void ConfigureServices(IServiceCollection services)
     {
-        services.AddSingleton<IQueryFields, TestQueries>();
+        services.AddSingleton<IQueryFields>(new TestQueries(this));
         services.AddSingleton<ISubscriptionFields, TestSubscriptions>();
     }
 
-    private sealed class TestQueries : IQueryFields
+    private sealed class TestQueries(TestFieldsSiloFixture fixture) : IQueryFields
     {
-        public void AddTo(QueryGraphType query) =>
+        public void AddTo(QueryGraphType query)
+        {
             query.Field<StringGraphType>("boom")
                 .RequirePolicy(Policies.Public)
                 .Resolve(_ => throw new InvalidOperationException("secret internal detail"));
+            query.Field<StringGraphType>("slow")
+                .RequirePolicy(Policies.Public)
+                .ResolveAsync(async _ =>
+                {
+                    fixture.SlowEntered.TrySetResult();
+                    await fixture.SlowGate.Task;
+                    return "finished";
+                });
+        }
     }
 
     private sealed class TestSubscriptions : ISubscriptionFields
