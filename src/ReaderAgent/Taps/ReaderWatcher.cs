@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using TiBillet.ReaderAgent.Pcsc;
 
@@ -15,6 +16,7 @@ public sealed partial class ReaderWatcher(IOptions<ReaderAgentOptions> options, 
     private static readonly byte[] GetUidCommand = [0xFF, 0xCA, 0x00, 0x00, 0x00];
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CancelRepeatInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Watches until <paramref name="cancellationToken"/> is cancelled. PC/SC calls block, so the loop runs on a
@@ -58,7 +60,8 @@ public sealed partial class ReaderWatcher(IOptions<ReaderAgentOptions> options, 
             try
             {
                 using var context = PcscContext.Establish();
-                using var cancellation = cancellationToken.Register(() => CancelQuietly(context));
+                var left = new StrongBox<bool>();
+                using var cancellation = cancellationToken.Register(() => _ = CancelUntilLeftAsync(context, left));
                 if (outage)
                 {
                     LogServiceBack();
@@ -70,7 +73,14 @@ public sealed partial class ReaderWatcher(IOptions<ReaderAgentOptions> options, 
 
                 outage = false;
                 delay = FirstRetryDelay;
-                Watch(context, presence, callbacks, cancellationToken);
+                try
+                {
+                    Watch(context, presence, callbacks, cancellationToken);
+                }
+                finally
+                {
+                    Volatile.Write(ref left.Value, true);
+                }
             }
             catch (PcscException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -240,6 +250,19 @@ public sealed partial class ReaderWatcher(IOptions<ReaderAgentOptions> options, 
         }
     }
 
+    /// <summary>
+    /// pcsclite ignores an SCardCancel that lands before the wait has begun (while the call still checks the current
+    /// states), so cancel again until the watcher has left the context.
+    /// </summary>
+    private async Task CancelUntilLeftAsync(PcscContext context, StrongBox<bool> left)
+    {
+        while (!Volatile.Read(ref left.Value))
+        {
+            CancelQuietly(context);
+            await Task.Delay(CancelRepeatInterval);
+        }
+    }
+
     private void CancelQuietly(PcscContext context)
     {
         try
@@ -264,7 +287,7 @@ public sealed partial class ReaderWatcher(IOptions<ReaderAgentOptions> options, 
     [LoggerMessage(Level = LogLevel.Information, Message = "PC/SC service is back; watching readers again")]
     private partial void LogServiceBack();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "PC/SC service lost ({Operation}: {Error}); is pcscd running? Reconnecting with backoff")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PC/SC service unavailable ({Operation}: {Error}); is pcscd running? Reconnecting with backoff")]
     private partial void LogServiceLost(string operation, PcscError error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "PC/SC service still unavailable ({Operation}: {Error}); next try in {DelayMs} ms")]

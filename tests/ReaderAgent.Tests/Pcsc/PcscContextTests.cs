@@ -65,6 +65,7 @@ public sealed class PcscContextTests(PcscDaemon daemon)
         using var context = PcscContext.Establish();
         var reader = new PcscReaderState(PcscDaemon.FirstReader);
         Assert.True(context.GetStatusChange([reader], TimeSpan.FromSeconds(5)));
+        Assert.True(reader.EventFlags.HasFlag(PcscReaderStates.Empty), $"reader state {reader.EventFlags}");
         reader.Acknowledge();
 
         var changed = context.GetStatusChange([reader], TimeSpan.FromMilliseconds(300));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using TiBillet.ReaderAgent.Pcsc;
 
 namespace TiBillet.ReaderAgent.Tests.Rig;
 
@@ -16,6 +17,7 @@ public sealed class VirtualCard : IAsyncDisposable
         [0x3B, 0x8F, 0x80, 0x01, 0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00, 0x03, 0x06, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x6A];
 
     private const int FirstPort = 35963;
+    private static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(10);
 
     private readonly int _port;
     private TcpClient? _client;
@@ -76,7 +78,10 @@ public sealed class VirtualCard : IAsyncDisposable
         _serving = ServeAsync(client.GetStream(), uid, _stop.Token);
     }
 
-    /// <summary>Lifts the card: closes the socket, which the driver reports as a removal.</summary>
+    /// <summary>
+    /// Lifts the card: closes the socket, which the driver reports as a removal, and returns once pcscd reports the
+    /// reader empty, so that the next test (or the next step) starts from a known state.
+    /// </summary>
     public async Task RemoveAsync()
     {
         if (_client is null)
@@ -90,6 +95,15 @@ public sealed class VirtualCard : IAsyncDisposable
         await _serving;
         _stop.Dispose();
         _stop = null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(RemovalTimeout);
+            await PcscDaemon.WaitForCardAsync(ReaderName, present: false, timeout.Token);
+        }
+        catch (PcscException ex) when (ex.IsServiceLost)
+        {
+            // No daemon, no reader: nothing is left to see the card.
+        }
     }
 
     public async ValueTask DisposeAsync() => await RemoveAsync();
