@@ -11,6 +11,7 @@ using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
+using TiBillet.GraphQL.PointOfSale;
 
 namespace TiBillet.GraphQL;
 
@@ -33,6 +34,7 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IQueryFields, InstanceQueries>();
         services.AddSingleton<IQueryFields, IdentityQueries>();
         services.AddSingleton<IMutationFields, IdentityMutations>();
+        services.AddPointOfSaleGraphQL();
 
         services.AddSingleton<GraphQLEndpoint>();
         services.AddSingleton<GraphQLWebSocketHandler>();
