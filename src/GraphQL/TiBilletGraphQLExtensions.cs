@@ -11,7 +11,11 @@ using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
+using TiBillet.GraphQL.Cards;
+using TiBillet.GraphQL.Ledger;
 using TiBillet.GraphQL.PointOfSale;
+using TiBillet.GraphQL.Venues;
+using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL;
 
@@ -34,6 +38,13 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IQueryFields, InstanceQueries>();
         services.AddSingleton<IQueryFields, IdentityQueries>();
         services.AddSingleton<IMutationFields, IdentityMutations>();
+        services.AddSingleton<IQueryFields, VenueQueries>();
+        services.AddSingleton<IMutationFields, VenueMutations>();
+        services.AddSingleton<IQueryFields, CardQueries>();
+        services.AddSingleton<IMutationFields, CardMutations>();
+        services.AddSingleton<IQueryFields, WalletQueries>();
+        services.AddSingleton<IMutationFields, WalletMutations>();
+        services.AddSingleton<IQueryFields, LedgerQueries>();
         services.AddPointOfSaleGraphQL();
 
         services.AddSingleton<GraphQLEndpoint>();

@@ -32,7 +32,16 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
         try
         {
             var hosting = builder.Configuration.GetSection(nameof(SiloHostingOptions)).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
-            builder.UseOrleans(silo => silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting));
+            var seed = builder.Configuration.GetSection(nameof(DemoSeedOptions)).Get<DemoSeedOptions>() ?? new DemoSeedOptions();
+            builder.UseOrleans(silo =>
+            {
+                silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting);
+                silo.AddStartupTask<FederatedAssetStartupTask>();
+                if (seed.Enabled ?? database.Managed is not null)
+                {
+                    silo.AddStartupTask<DemoSeedStartupTask>();
+                }
+            });
             builder.Services.AddTiBilletGrains();
             builder.Services.AddTiBilletGraphQL();
             builder.Services.AddTiBilletSiloServices();

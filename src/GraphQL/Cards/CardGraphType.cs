@@ -1,0 +1,22 @@
+using GraphQL.Types;
+using TiBillet.Grains.Cards;
+
+namespace TiBillet.GraphQL.Cards;
+
+public sealed class CardGraphType : ObjectGraphType<CardDetails>
+{
+    public CardGraphType()
+    {
+        Name = "Card";
+        Field<NonNullGraphType<StringGraphType>>("uid").Description("NFC UID, upper-case hex.").Resolve(c => c.Source.Uid.Value);
+        Field<NonNullGraphType<StringGraphType>>("number").Description("The 8-character printed number.").Resolve(c => c.Source.Number.Value);
+        Field(x => x.QrId);
+        Field(x => x.Batch, nullable: true);
+        Field<NonNullGraphType<CardStateGraphType>>("state").Resolve(c => c.Source.State);
+        Field<IdGraphType>("walletId").Resolve(c => c.Source.Wallet?.ToString());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("cashierAt")
+            .Description("Venues where this is a primary (cashier) card.")
+            .Resolve(c => c.Source.CashierAt.Select(v => v.Value));
+        Field(x => x.RegisteredAt);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using GraphQL;
+using Microsoft.Extensions.DependencyInjection;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Identity;
+
+namespace TiBillet.GraphQL.Common;
+
+/// <summary>What resolvers need from their context, written once: services, the caller, venue authorization.</summary>
+public static class ResolveContextExtensions
+{
+    public static IGrainFactory Grains(this IResolveFieldContext context) =>
+        context.RequestServices!.GetRequiredService<IGrainFactory>();
+
+    public static T Service<T>(this IResolveFieldContext context) where T : notnull =>
+        context.RequestServices!.GetRequiredService<T>();
+
+    public static ClaimsPrincipal Caller(this IResolveFieldContext context) => context.User ?? new ClaimsPrincipal();
+
+    /// <summary>Throws FORBIDDEN/UNAUTHENTICATED unless the caller is staff with at least <paramref name="minimum"/> at the venue.</summary>
+    public static Task RequireVenueRoleAsync(this IResolveFieldContext context, VenueId venue, VenueRole minimum) =>
+        context.Service<VenueAccess>().RequireAsync(context.Caller(), venue.Value, minimum, context.CancellationToken);
+
+    /// <summary>
+    /// Counter operations (sales, top-ups, refunds, badges) may come from a venue cashier or from a device registered
+    /// at that venue (a till's reader or screen).
+    /// </summary>
+    public static Task RequireCounterAsync(this IResolveFieldContext context, VenueId venue)
+    {
+        var caller = context.Caller();
+        if (caller.IsKind(TiBilletClaims.DeviceKind))
+        {
+            VenueAccess.RequireDeviceOf(caller, venue.Value);
+            return Task.CompletedTask;
+        }
+
+        return context.RequireVenueRoleAsync(venue, VenueRole.Cashier);
+    }
+
+    /// <summary>Throws FORBIDDEN unless the caller is the instance admin.</summary>
+    public static void RequireInstanceAdmin(this IResolveFieldContext context)
+    {
+        if (!context.Caller().IsInstanceAdmin())
+        {
+            throw new DomainException(ErrorCodes.Forbidden, "Only the instance admin may do this.");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using GraphQL;
+using GraphQL.Types;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Identity;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Wallets;
+using TiBillet.GraphQL.Common;
+
+namespace TiBillet.GraphQL.Wallets;
+
+/// <summary>
+/// Money movements. Every one takes the client's idempotency key (≤ 255 characters): the same key returns the first
+/// result; the same key with a different request is a CONFLICT. On UNAVAILABLE, retry with the same key.
+/// </summary>
+public sealed class WalletMutations : IMutationFields
+{
+    public void AddTo(MutationGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PaymentResultGraphType>>("pay")
+            .Description("A sale at a venue's counter, paid by a card (cascade over the venue's accepted assets), a remainder by a second card " +
+                         "or cash/bank card. The basket is atomic. Venue CASHIER or a device of the venue; the cashier card must be a primary card there.")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("venueId")
+            .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
+            .Argument<NonNullGraphType<StringGraphType>>("cardUid")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SaleLineInputGraphType>>>>("lines")
+            .Argument<PaymentMeansGraphType>("complement", "How a remainder is paid: SECOND_CARD, CASH or BANK_CARD. None declines a remainder.")
+            .Argument<StringGraphType>("complementCardUid")
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async c =>
+            {
+                var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
+                await c.RequireCounterAsync(venue);
+                var complementCard = c.GetArgument<string?>("complementCardUid");
+                var sale = new SaleRequest(
+                    IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")),
+                    venue,
+                    CardUid.Parse(c.GetArgument<string>("cashierUid")),
+                    c.GetArgument<List<SaleLineInput>>("lines").Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice)).ToImmutableArray(),
+                    c.GetArgument("complement", PaymentMeans.None),
+                    complementCard is null ? null : CardUid.Parse(complementCard));
+                return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).PayAsync(sale, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<MovementResultGraphType>>("refill")
+            .Description("A top-up at the venue's counter, paid in CASH or by BANK_CARD. Only the issuing venue refills its TLF/TNF; FED is never refilled at a counter.")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("venueId")
+            .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
+            .Argument<NonNullGraphType<StringGraphType>>("cardUid")
+            .Argument<NonNullGraphType<LongGraphType>>("amount", "Cents, > 0.")
+            .Argument<NonNullGraphType<PaymentMeansGraphType>>("means")
+            .Argument<IdGraphType>("assetId", "Defaults to the venue's TLF.")
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async c =>
+            {
+                var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
+                await c.RequireCounterAsync(venue);
+                var asset = c.GetArgument<string?>("assetId");
+                var request = new RefillRequest(
+                    IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")),
+                    c.GetArgument<long>("amount"), c.GetArgument<PaymentMeans>("means"), asset is null ? null : AssetId.Parse(asset));
+                return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).RefillAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<RefundResultGraphType>>("refund")
+            .Description("Gives money back at the venue's counter (venue CASHIER): with an amount, a cash refund; without, a void of everything refundable here. " +
+                         "Local assets are burned; FED becomes owed to the venue.")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("venueId")
+            .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
+            .Argument<NonNullGraphType<StringGraphType>>("cardUid")
+            .Argument<LongGraphType>("amount")
+            .RequirePolicy(Policies.Staff)
+            .ResolveAsync(async c =>
+            {
+                var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
+                await c.RequireVenueRoleAsync(venue, VenueRole.Cashier);
+                var request = new RefundRequest(
+                    IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"));
+                return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).RefundAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<MovementResultGraphType>>("badge")
+            .Description("Records a punch-clock badge (amount 0 of the venue's BDG asset). Venue CASHIER or a device of the venue.")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("venueId")
+            .Argument<NonNullGraphType<StringGraphType>>("cardUid")
+            .Argument<NonNullGraphType<IdGraphType>>("assetId")
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async c =>
+            {
+                var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
+                await c.RequireCounterAsync(venue);
+                var request = new BadgeRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue, AssetId.Parse(c.GetArgument<string>("assetId")));
+                return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).BadgeAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<MovementResultGraphType>>("grantTime")
+            .Description("Grants time currency (TIM) from its mint to a wallet (venue ADMIN of the issuing venue).")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("venueId")
+            .Argument<NonNullGraphType<IdGraphType>>("walletId")
+            .Argument<NonNullGraphType<IdGraphType>>("assetId")
+            .Argument<NonNullGraphType<LongGraphType>>("amount")
+            .RequirePolicy(Policies.Staff)
+            .ResolveAsync(async c =>
+            {
+                var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
+                await c.RequireVenueRoleAsync(venue, VenueRole.Admin);
+                var request = new TimeGrantRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue,
+                    AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
+                return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).GrantTimeAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<MovementResultGraphType>>("transfer")
+            .Description("Moves an amount of one asset from a user or card wallet to another wallet (instance admin).")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("fromWalletId")
+            .Argument<NonNullGraphType<IdGraphType>>("toWalletId")
+            .Argument<NonNullGraphType<IdGraphType>>("assetId")
+            .Argument<NonNullGraphType<LongGraphType>>("amount")
+            .RequirePolicy(Policies.InstanceAdmin)
+            .ResolveAsync(async c =>
+            {
+                var request = new TransferRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), WalletId.Parse(c.GetArgument<string>("toWalletId")),
+                    AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
+                return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("fromWalletId"))).TransferAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<MovementResultGraphType>>("issue")
+            .Description("Creates money in a wallet from the asset's mint (instance admin), e.g. FED bought online.")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("walletId")
+            .Argument<NonNullGraphType<IdGraphType>>("assetId")
+            .Argument<NonNullGraphType<LongGraphType>>("amount")
+            .RequirePolicy(Policies.InstanceAdmin)
+            .ResolveAsync(async c =>
+            {
+                var request = new IssueRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
+                return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).IssueAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<MovementResultGraphType>>("correct")
+            .Description("A correction: a new movement between a wallet and the asset's mint, with a reason (instance admin). Nothing is edited in place.")
+            .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
+            .Argument<NonNullGraphType<IdGraphType>>("walletId")
+            .Argument<NonNullGraphType<IdGraphType>>("assetId")
+            .Argument<NonNullGraphType<LongGraphType>>("amount")
+            .Argument<NonNullGraphType<BooleanGraphType>>("credit", "true credits the wallet, false debits it.")
+            .Argument<NonNullGraphType<StringGraphType>>("reason")
+            .RequirePolicy(Policies.InstanceAdmin)
+            .ResolveAsync(async c =>
+            {
+                var request = new CorrectionRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")),
+                    c.GetArgument<long>("amount"), c.GetArgument<bool>("credit"), c.GetArgument<string>("reason"));
+                return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).CorrectAsync(request, c.CancellationToken);
+            });
+    }
+}

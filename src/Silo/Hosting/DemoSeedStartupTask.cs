@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
+using TiBillet.Grains.Assets;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Venues;
+using TiBillet.Grains.Wallets;
+
+namespace TiBillet.Silo.Hosting;
+
+/// <summary>
+/// Seeds a small demo network through the grains, as any client would: one venue with its euro (TLF), gift money (TNF)
+/// and time currency (TIM), a cashier card and 20 anonymous cards with balances. Idempotent: every step checks what
+/// exists or uses a fixed idempotency key, so a restart changes nothing.
+/// </summary>
+public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<DemoSeedStartupTask> logger) : IStartupTask
+{
+    public static readonly VenueId Venue = new("demo-venue");
+    public static readonly CardUid CashierCard = new("04CA5E01");
+    public const int CustomerCards = 20;
+
+    /// <summary>UID of demo customer card <paramref name="n"/> (1-based): DE000001 … DE000014 (hex).</summary>
+    public static CardUid CustomerCard(int n) => new($"DE{n:X6}");
+
+    public async Task Execute(CancellationToken cancellationToken)
+    {
+        var venue = grains.GetVenue(Venue);
+        var details = await venue.CreateAsync(new CreateVenueRequest("Le Bar Commun"), cancellationToken);
+        var tlf = await EnsureAssetAsync(venue, details, AssetKind.TLF, "Euro du Bar Commun", cancellationToken);
+        var tnf = await EnsureAssetAsync(venue, details, AssetKind.TNF, "Cadeau", cancellationToken);
+        await EnsureAssetAsync(venue, details, AssetKind.TIM, "Heures bénévoles", cancellationToken);
+
+        var cards = ImmutableArray.CreateBuilder<NewCard>();
+        cards.Add(new NewCard(CashierCard.Value, "CASHIER1", "demo-cashier"));
+        for (var n = 1; n <= CustomerCards; n++)
+        {
+            cards.Add(new NewCard(CustomerCard(n).Value, $"DEMO{n:D4}", $"demo-{n:D4}"));
+        }
+
+        await grains.GetCardRegistry().RegisterAsync(new RegisterCardsRequest("demo", cards.ToImmutable()), cancellationToken);
+        await grains.GetCard(CashierCard).GrantCashierAsync(Venue, cancellationToken);
+
+        for (var n = 1; n <= CustomerCards; n++)
+        {
+            var card = grains.GetCard(CustomerCard(n));
+            // Fixed keys: a restart replays the first result instead of topping up again.
+            await card.RefillAsync(new RefillRequest(new IdempotencyKey($"demo-seed:tlf:{n}"), Venue, CashierCard, 1000 + (n * 100), PaymentMeans.Cash, tlf), cancellationToken);
+            if (n % 4 == 0)
+            {
+                await card.RefillAsync(new RefillRequest(new IdempotencyKey($"demo-seed:tnf:{n}"), Venue, CashierCard, 500, PaymentMeans.Cash, tnf), cancellationToken);
+            }
+        }
+
+        LogSeeded(logger, Venue.Value, CustomerCards);
+    }
+
+    private static async Task<AssetId> EnsureAssetAsync(IVenueGrain venue, VenueDetails details, AssetKind kind, string name, CancellationToken cancellationToken)
+    {
+        foreach (var asset in details.Assets)
+        {
+            if (asset.Kind == kind && !asset.Archived)
+            {
+                return asset.Id;
+            }
+        }
+
+        return (await venue.AddAssetAsync(new AddAssetRequest(AssetId.New(), kind, name), cancellationToken)).Id;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo network ready: venue {VenueId} with {Cards} customer cards")]
+    private static partial void LogSeeded(ILogger logger, string venueId, int cards);
+}
