@@ -1,12 +1,36 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Venues;
+using TiBillet.Grains.Wallets;
 
 namespace TiBillet.Grains;
 
 /// <summary>Registers the services grains depend on (the ledger writer, read queries…).</summary>
 public static class TiBilletGrainsServiceCollectionExtensions
 {
-    public static IServiceCollection AddTiBilletGrains(this IServiceCollection services)
+    /// <summary>
+    /// The ledger writer (one per silo), SQL stores and queries, and the venue profile cache. Needs an
+    /// <c>NpgsqlDataSource</c> singleton (registered by the silo's providers). <paramref name="configureLedger"/> tunes group commit.
+    /// </summary>
+    public static IServiceCollection AddTiBilletGrains(this IServiceCollection services, Action<LedgerWriterOptions>? configureLedger = null)
     {
+        var options = services.AddOptions<LedgerWriterOptions>()
+            .Validate(o => o.MaxBatch >= 1 && o.MaxWait >= TimeSpan.Zero && o.MaxWait <= TimeSpan.FromSeconds(1), "LedgerWriterOptions: MaxBatch ≥ 1, 0 ≤ MaxWait ≤ 1 s.");
+        if (configureLedger is not null)
+        {
+            options.Configure(configureLedger);
+        }
+
+        services.TryAddSingleton<LedgerWriter>();
+        services.TryAddSingleton<LedgerDirectory>();
+        services.TryAddSingleton<LedgerQueries>();
+        services.TryAddSingleton<LedgerVerifier>();
+        services.TryAddSingleton<WalletStore>();
+        services.TryAddSingleton<CardStore>();
+        services.TryAddSingleton<VenueProfileCache>();
+        services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         return services;
     }
 }

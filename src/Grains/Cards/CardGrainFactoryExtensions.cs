@@ -1,0 +1,11 @@
+using TiBillet.Grains.Common;
+
+namespace TiBillet.Grains.Cards;
+
+public static class CardGrainFactoryExtensions
+{
+    public static ICardGrain GetCard(this IGrainFactory grains, CardUid uid) => grains.GetGrain<ICardGrain>(uid.Value);
+
+    /// <summary>The card registry (stateless: the key is a fixed 0).</summary>
+    public static ICardRegistryGrain GetCardRegistry(this IGrainFactory grains) => grains.GetGrain<ICardRegistryGrain>(0);
+}

@@ -1,0 +1,212 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Npgsql;
+
+namespace TiBillet.Grains.Ledger;
+
+/// <summary>One problem found by <see cref="LedgerVerifier"/>: what (CHAIN, BALANCE, ASSET_SUM, NEGATIVE, ORPHAN) and where.</summary>
+[GenerateSerializer, Immutable, Alias("TiBillet.Grains.Ledger.LedgerMismatch")]
+public sealed record LedgerMismatch(string Kind, string Detail);
+
+/// <summary>The verdict of a full ledger verification. <see cref="Clean"/> when no mismatch was found.</summary>
+[GenerateSerializer, Immutable, Alias("TiBillet.Grains.Ledger.LedgerVerification")]
+public sealed record LedgerVerification(bool Clean, int Chains, long Links, long Transactions, long BalanceRows, ImmutableArray<LedgerMismatch> Mismatches);
+
+/// <summary>
+/// Recomputes every writer's hash chain from the stored operations and lines, and every balance from the transaction rows,
+/// and checks the invariants (each asset sums to zero; only mints are negative). Read-only SQL; streams the ledger once.
+/// </summary>
+public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
+{
+    /// <summary>At most this many mismatches are listed (the count of checks still covers everything).</summary>
+    public const int MaxMismatches = 1000;
+
+    public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var mismatches = ImmutableArray.CreateBuilder<LedgerMismatch>();
+        void Report(string kind, string detail)
+        {
+            if (mismatches.Count < MaxMismatches)
+            {
+                mismatches.Add(new LedgerMismatch(kind, detail));
+            }
+        }
+
+        // Links, in chain order.
+        var links = new Dictionary<(Guid, long), Link>();
+        var chains = new Dictionary<Guid, List<Link>>();
+        await using (var cmd = dataSource.CreateCommand("SELECT writer_id, height, prev_hash, hash, operation_count, transaction_count FROM ledger_chain ORDER BY writer_id, height"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var link = new Link(reader.GetGuid(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3), reader.GetInt32(4), reader.GetInt32(5));
+                links[(link.Writer, link.Height)] = link;
+                if (!chains.TryGetValue(link.Writer, out var chain))
+                {
+                    chains[link.Writer] = chain = [];
+                }
+
+                chain.Add(link);
+            }
+        }
+
+        foreach (var (writer, chain) in chains)
+        {
+            var previous = LedgerChain.Genesis;
+            for (var i = 0; i < chain.Count; i++)
+            {
+                var link = chain[i];
+                if (link.Height != i + 1)
+                {
+                    Report("CHAIN", $"writer {writer}: height {link.Height} where {i + 1} was expected (a link is missing)");
+                }
+
+                if (!link.PrevHash.AsSpan().SequenceEqual(previous))
+                {
+                    Report("CHAIN", $"writer {writer} height {link.Height}: previous hash does not match the link before");
+                }
+
+                previous = link.Hash;
+            }
+        }
+
+        // Recompute each link's hash from its operations and lines.
+        long transactions = 0;
+        var seen = new HashSet<(Guid, long)>();
+        await using (var cmd = dataSource.CreateCommand(
+            """
+            SELECT t.writer_id, t.height, t.position, t.operation_id, o.kind, o.idempotency_key, o.request_hash, t.asset_id, t.amount, t.from_wallet, t.to_wallet,
+                   o.writer_id, o.height
+            FROM ledger_transactions t LEFT JOIN ledger_operations o ON o.operation_id = t.operation_id
+            ORDER BY t.writer_id, t.height, t.position
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            LedgerChain? hasher = null;
+            (Guid Writer, long Height) current = default;
+            Guid currentOp = default;
+            int operations = 0, lines = 0;
+
+            void Close()
+            {
+                if (hasher is null)
+                {
+                    return;
+                }
+
+                var hash = hasher.Finish();
+                hasher.Dispose();
+                hasher = null;
+                if (!links.TryGetValue(current, out var link))
+                {
+                    Report("CHAIN", $"writer {current.Writer} height {current.Height}: transactions without a chain link");
+                    return;
+                }
+
+                if (!link.Hash.AsSpan().SequenceEqual(hash) || link.Operations != operations || link.Transactions != lines)
+                {
+                    Report("CHAIN", $"writer {current.Writer} height {current.Height}: recomputed hash or counts differ from the link (rows changed, added or removed)");
+                }
+            }
+
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                transactions++;
+                var key = (reader.GetGuid(0), reader.GetInt64(1));
+                if (key != current || hasher is null)
+                {
+                    Close();
+                    current = key;
+                    seen.Add(key);
+                    var previous = links.TryGetValue(key, out var link) ? link.PrevHash : LedgerChain.Genesis;
+                    hasher = new LedgerChain(previous, key.Item1, key.Item2);
+                    currentOp = default;
+                    operations = 0;
+                    lines = 0;
+                }
+
+                var op = reader.GetGuid(3);
+                if (reader.IsDBNull(4))
+                {
+                    Report("ORPHAN", $"transaction of operation {op} has no operation row");
+                    continue;
+                }
+
+                if (reader.GetGuid(11) != key.Item1 || reader.GetInt64(12) != key.Item2)
+                {
+                    Report("CHAIN", $"operation {op} is recorded in another link than its transactions");
+                }
+
+                if (op != currentOp)
+                {
+                    hasher!.AppendOperation(op, (TransactionKind)reader.GetInt16(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6));
+                    currentOp = op;
+                    operations++;
+                }
+
+                hasher!.AppendLine(reader.GetInt32(2), reader.GetGuid(7), reader.GetInt64(8), reader.GetGuid(9), reader.GetGuid(10));
+                lines++;
+            }
+
+            Close();
+        }
+
+        foreach (var link in links.Values.Where(l => !seen.Contains((l.Writer, l.Height))))
+        {
+            Report("CHAIN", $"writer {link.Writer} height {link.Height}: link without transactions");
+        }
+
+        // Balances recomputed from the movements.
+        long balanceRows = 0;
+        await using (var cmd = dataSource.CreateCommand("SELECT count(*) FROM ledger_balances"))
+        {
+            balanceRows = (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await ReportRowsAsync(
+            """
+            WITH computed AS (
+                SELECT wallet_id, asset_id, sum(delta) AS balance FROM (
+                    SELECT from_wallet AS wallet_id, asset_id, -amount AS delta FROM ledger_transactions
+                    UNION ALL
+                    SELECT to_wallet, asset_id, amount FROM ledger_transactions) m
+                GROUP BY wallet_id, asset_id)
+            SELECT coalesce(c.wallet_id, b.wallet_id)::text, coalesce(c.asset_id, b.asset_id)::text, coalesce(c.balance, 0)::bigint, coalesce(b.balance, 0)
+            FROM computed c FULL JOIN ledger_balances b ON b.wallet_id = c.wallet_id AND b.asset_id = c.asset_id
+            WHERE coalesce(c.balance, 0) <> coalesce(b.balance, 0)
+            """,
+            r => Report("BALANCE", $"wallet {r.GetString(0)} asset {r.GetString(1)}: transactions give {r.GetInt64(2)}, balance row says {r.GetInt64(3)}"),
+            cancellationToken);
+        await ReportRowsAsync(
+            "SELECT asset_id::text, sum(balance)::bigint FROM ledger_balances GROUP BY asset_id HAVING sum(balance) <> 0",
+            r => Report("ASSET_SUM", $"asset {r.GetString(0)}: balances sum to {r.GetInt64(1)}, not 0"),
+            cancellationToken);
+        await ReportRowsAsync(
+            "SELECT wallet_id::text, asset_id::text, balance FROM ledger_balances WHERE balance < 0 AND wallet_id <> asset_id",
+            r => Report("NEGATIVE", $"wallet {r.GetString(0)} asset {r.GetString(1)}: {r.GetInt64(2).ToString(CultureInfo.InvariantCulture)}"),
+            cancellationToken);
+        await ReportRowsAsync(
+            "SELECT o.operation_id::text FROM ledger_operations o WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.operation_id = o.operation_id)",
+            r => Report("ORPHAN", $"operation {r.GetString(0)} has no transactions"),
+            cancellationToken);
+        await ReportRowsAsync(
+            "SELECT s.wallet_id::text, s.seq FROM ledger_wallet_sequence s WHERE NOT EXISTS (SELECT 1 FROM ledger_operations o WHERE o.operation_id = s.operation_id)",
+            r => Report("ORPHAN", $"sequence {r.GetInt64(1)} of wallet {r.GetString(0)} has no operation"),
+            cancellationToken);
+
+        return new LedgerVerification(mismatches.Count == 0, chains.Count, links.Count, transactions, balanceRows, mismatches.ToImmutable());
+    }
+
+    private async Task ReportRowsAsync(string sql, Action<NpgsqlDataReader> report, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand(sql);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            report(reader);
+        }
+    }
+
+    private sealed record Link(Guid Writer, long Height, byte[] PrevHash, byte[] Hash, int Operations, int Transactions);
+}

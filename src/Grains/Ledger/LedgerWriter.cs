@@ -1,0 +1,646 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using TiBillet.Grains.Common;
+
+namespace TiBillet.Grains.Ledger;
+
+/// <summary>
+/// The per-silo group-commit writer (DESIGN rules 2, 3, 4 and 6). Wallet grains submit operations; a single background
+/// loop gathers what arrives within <see cref="LedgerWriterOptions.MaxWait"/> (up to <see cref="LedgerWriterOptions.MaxBatch"/>)
+/// and writes it in ONE PostgreSQL transaction: the idempotency claims, the transaction rows, the per-wallet sequence
+/// numbers, one aggregated balance delta per (wallet, asset) and one link of this writer's hash chain. Each waiter is
+/// completed only after the commit. When a batch is refused by a constraint, its entries are retried one by one, so a bad
+/// entry (a stale activation's sequence number, an overdraft the database refuses) never fails its batch-mates.
+/// Not a grain: a DI singleton, so credits to hot venue and mint wallets travel as deltas and never through one activation.
+/// </summary>
+public sealed partial class LedgerWriter : IAsyncDisposable
+{
+    private const string InsertOperationsSql =
+        """
+        INSERT INTO ledger_operations (operation_id, idempotency_key, request_hash, kind, result, venue_id, card_uid,
+                                       external_amount, external_means, writer_id, height)
+        SELECT o.operation_id, o.idempotency_key, o.request_hash, o.kind, o.result, o.venue_id, o.card_uid,
+               o.external_amount, o.external_means, $10, $11
+        FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::smallint[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::smallint[])
+            AS o(operation_id, idempotency_key, request_hash, kind, result, venue_id, card_uid, external_amount, external_means)
+        ON CONFLICT DO NOTHING
+        RETURNING operation_id
+        """;
+
+    private const string SelectExistingSql =
+        "SELECT idempotency_key, operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = ANY($1)";
+
+    private const string InsertTransactionsSql =
+        """
+        INSERT INTO ledger_transactions (operation_id, writer_id, height, position, kind, asset_id, amount, from_wallet, to_wallet, venue_id, card_uid)
+        SELECT t.operation_id, $1, $2, t.position, t.kind, t.asset_id, t.amount, t.from_wallet, t.to_wallet, t.venue_id, t.card_uid
+        FROM unnest($3::uuid[], $4::integer[], $5::smallint[], $6::uuid[], $7::bigint[], $8::uuid[], $9::uuid[], $10::text[], $11::text[])
+            AS t(operation_id, position, kind, asset_id, amount, from_wallet, to_wallet, venue_id, card_uid)
+        """;
+
+    private const string InsertSequencesSql =
+        "INSERT INTO ledger_wallet_sequence (wallet_id, seq, operation_id) SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[])";
+
+    // Existing rows are updated and missing ones inserted. Not INSERT … ON CONFLICT DO UPDATE: PostgreSQL checks CHECK
+    // constraints on the proposed row first, so a negative delta on an existing row would be refused.
+    private const string UpsertBalancesSql =
+        """
+        WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS d(wallet_id, asset_id, delta)),
+             upd AS (UPDATE ledger_balances b SET balance = b.balance + d.delta FROM d
+                     WHERE b.wallet_id = d.wallet_id AND b.asset_id = d.asset_id
+                     RETURNING b.wallet_id, b.asset_id, b.balance),
+             ins AS (INSERT INTO ledger_balances (wallet_id, asset_id, balance)
+                     SELECT d.wallet_id, d.asset_id, d.delta FROM d
+                     WHERE NOT EXISTS (SELECT 1 FROM upd WHERE upd.wallet_id = d.wallet_id AND upd.asset_id = d.asset_id)
+                     RETURNING wallet_id, asset_id, balance)
+        SELECT wallet_id, asset_id, balance FROM upd UNION ALL SELECT wallet_id, asset_id, balance FROM ins
+        """;
+
+    private const string InsertLinkSql =
+        "INSERT INTO ledger_chain (writer_id, height, prev_hash, hash, operation_count, transaction_count) VALUES ($1, $2, $3, $4, $5, $6)";
+
+    private const string InsertWriterSql =
+        "INSERT INTO ledger_writers (writer_id, host, process_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+
+    private const string SelectChainTipSql =
+        "SELECT height, hash FROM ledger_chain WHERE writer_id = $1 ORDER BY height DESC LIMIT 1";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly LedgerWriterOptions _options;
+    private readonly ILogger<LedgerWriter> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    // Chain state, touched only by the loop.
+    private long _height;
+    private byte[] _tip = LedgerChain.Genesis;
+    private bool _registered;
+    private bool _resync;
+
+    private long _batches;
+    private long _entries;
+
+    public LedgerWriter(NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, ILogger<LedgerWriter> logger)
+    {
+        _dataSource = dataSource;
+        _options = options.Value;
+        _logger = logger;
+        if (_options.MaxBatch < 1 || _options.MaxWait < TimeSpan.Zero)
+        {
+            throw new ArgumentException("LedgerWriterOptions: MaxBatch must be at least 1 and MaxWait not negative.", nameof(options));
+        }
+    }
+
+    /// <summary>This writer's chain id: one per instance, so a chain has exactly one writer and cannot fork.</summary>
+    public Guid WriterId { get; } = Guid.CreateVersion7();
+
+    /// <summary>Batches committed so far by this instance.</summary>
+    public long BatchesCommitted => Interlocked.Read(ref _batches);
+
+    /// <summary>Entries committed so far by this instance.</summary>
+    public long EntriesCommitted => Interlocked.Read(ref _entries);
+
+    /// <summary>
+    /// Queues <paramref name="entry"/> and completes once its fate is durable: Committed, Duplicate (key already used;
+    /// the first operation is returned), SequenceConflict or BalanceRefused (nothing written; reload and retry).
+    /// Throws <see cref="LedgerUnavailableException"/> when the database failed or the outcome is unknown.
+    /// No cancellation: once handed over, an operation runs to its end.
+    /// </summary>
+    public Task<LedgerCommit> SubmitAsync(LedgerEntry entry)
+    {
+        Validate(entry);
+        EnsureStarted();
+        var pending = new Pending(entry);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new LedgerUnavailableException("The ledger writer is stopped.");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_startLock)
+        {
+            loop = _loop;
+        }
+
+        if (loop is not null)
+        {
+            await loop;
+        }
+    }
+
+    private static void Validate(LedgerEntry entry)
+    {
+        if (entry.Lines.IsDefaultOrEmpty || entry.RequestHash is null || entry.Result is null || entry.Sequences.IsDefault)
+        {
+            throw new ArgumentException("A ledger entry needs lines, a request hash, a result and sequences.", nameof(entry));
+        }
+
+        foreach (var line in entry.Lines)
+        {
+            if (line.Amount < 0 || (line.Amount == 0 && entry.Kind != TransactionKind.Badge) || line.From == line.To)
+            {
+                throw new ArgumentException("A ledger line moves a positive amount between two different wallets.", nameof(entry));
+            }
+        }
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            // The loop is plain .NET work on the thread pool: it never touches grain state.
+            _loop ??= Task.Run(RunAsync);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(_options.MaxBatch);
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatch && reader.TryRead(out var p))
+            {
+                batch.Add(p);
+            }
+
+            if (batch.Count < _options.MaxBatch && _options.MaxWait > TimeSpan.Zero)
+            {
+                await GatherAsync(reader, batch);
+            }
+
+            try
+            {
+                await CommitBatchAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Never let the loop die: every waiter still pending learns the outcome is unknown.
+                LogLoopFault(_logger, ex, batch.Count);
+                _resync = true;
+                foreach (var p in batch)
+                {
+                    p.Completion.TrySetException(new LedgerUnavailableException("The ledger failed; retry with the same key.", ex));
+                }
+            }
+        }
+    }
+
+    private async Task GatherAsync(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        using var window = new CancellationTokenSource(_options.MaxWait);
+        try
+        {
+            while (batch.Count < _options.MaxBatch && await reader.WaitToReadAsync(window.Token))
+            {
+                while (batch.Count < _options.MaxBatch && reader.TryRead(out var p))
+                {
+                    batch.Add(p);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The window closed: commit what we have.
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        LedgerCommit[] outcomes;
+        try
+        {
+            outcomes = await WriteAsync(batch);
+        }
+        catch (Exception ex) when (IsEntryFault(ex) && batch.Count > 1)
+        {
+            // Some entry is refused by a constraint. Find which by writing each alone; the others still commit.
+            LogIsolating(_logger, batch.Count, (ex as PostgresException)?.ConstraintName ?? ex.GetType().Name);
+            foreach (var p in batch)
+            {
+                await CommitAloneAsync(p);
+            }
+
+            return;
+        }
+        catch (Exception ex) when (IsEntryFault(ex))
+        {
+            Complete(batch[0], ex);
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Connection loss or a failed COMMIT: the outcome may be unknown. Callers reload and clients retry with the key.
+            _resync = true;
+            LogBatchUnavailable(_logger, ex, batch.Count);
+            foreach (var p in batch)
+            {
+                p.Completion.TrySetException(new LedgerUnavailableException("The ledger is unavailable; retry with the same key.", ex));
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(outcomes[i]);
+        }
+    }
+
+    private async Task CommitAloneAsync(Pending p)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var outcome = await WriteAsync([p]);
+                p.Completion.TrySetResult(outcome[0]);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
+            {
+                // Lost a lock race with another writer: nothing was written, try again.
+            }
+            catch (Exception ex) when (IsEntryFault(ex))
+            {
+                Complete(p, ex);
+                return;
+            }
+            catch (Exception ex)
+            {
+                _resync = true;
+                p.Completion.TrySetException(new LedgerUnavailableException("The ledger is unavailable; retry with the same key.", ex));
+                return;
+            }
+        }
+    }
+
+    private void Complete(Pending p, Exception ex)
+    {
+        var status = ex switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ledger_wallet_sequence_pkey" } => LedgerCommitStatus.SequenceConflict,
+            PostgresException { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: "ledger_balances_non_negative" } => LedgerCommitStatus.BalanceRefused,
+            _ => (LedgerCommitStatus?)null,
+        };
+        if (status is { } s)
+        {
+            LogEntryRefused(_logger, p.Entry.OperationId, s);
+            p.Completion.TrySetResult(new LedgerCommit(s, []));
+        }
+        else if (ex is OverflowException or PostgresException { SqlState: PostgresErrorCodes.NumericValueOutOfRange })
+        {
+            p.Completion.TrySetException(new DomainException(ErrorCodes.BadUserInput, "The amount would overflow a balance."));
+        }
+        else
+        {
+            LogEntryFault(_logger, ex, p.Entry.OperationId);
+            p.Completion.TrySetException(new LedgerUnavailableException("The ledger refused the operation.", ex));
+        }
+    }
+
+    private static bool IsEntryFault(Exception ex) => ex switch
+    {
+        OverflowException => true,
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation
+            or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.NotNullViolation or PostgresErrorCodes.StringDataRightTruncation,
+        _ => false,
+    };
+
+    private async Task<LedgerCommit[]> WriteAsync(IReadOnlyList<Pending> batch)
+    {
+        if (_resync)
+        {
+            await ResyncAsync();
+        }
+
+        var n = batch.Count;
+        var outcomes = new LedgerCommit[n];
+        var height = _height + 1;
+
+        await using var conn = await _dataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+
+        // 1. Claim the idempotency keys. A key already claimed (now, or by a batch-mate) is a duplicate: nothing of it is written.
+        var accepted = await ClaimKeysAsync(conn, tx, batch, height);
+        var acceptedCount = 0;
+        Dictionary<string, StoredOperation>? existing = null;
+        for (var i = 0; i < n; i++)
+        {
+            if (accepted.Contains(batch[i].Entry.OperationId))
+            {
+                acceptedCount++;
+                continue;
+            }
+
+            existing ??= await SelectExistingAsync(conn, tx, batch, accepted);
+            if (!existing.TryGetValue(batch[i].Entry.Key.Value, out var first))
+            {
+                throw new InvalidOperationException("An operation was neither inserted nor found by its key.");
+            }
+
+            outcomes[i] = first.OperationId == batch[i].Entry.OperationId
+                ? LedgerCommit.CommittedWithoutBalances
+                : new LedgerCommit(LedgerCommitStatus.Duplicate, [], first);
+        }
+
+        if (acceptedCount == 0)
+        {
+            await tx.RollbackAsync();
+            return outcomes;
+        }
+
+        // 2. Rows, sequences, aggregated deltas and the chain link, in one round trip.
+        var lineCount = 0;
+        var seqCount = 0;
+        foreach (var p in batch)
+        {
+            if (accepted.Contains(p.Entry.OperationId))
+            {
+                lineCount += p.Entry.Lines.Length;
+                seqCount += p.Entry.Sequences.Length;
+            }
+        }
+
+        var tOp = new Guid[lineCount];
+        var tPos = new int[lineCount];
+        var tKind = new short[lineCount];
+        var tAsset = new Guid[lineCount];
+        var tAmount = new long[lineCount];
+        var tFrom = new Guid[lineCount];
+        var tTo = new Guid[lineCount];
+        var tVenue = new string?[lineCount];
+        var tCard = new string?[lineCount];
+        var sWallet = new Guid[seqCount];
+        var sSeq = new long[seqCount];
+        var sOp = new Guid[seqCount];
+        var deltas = new SortedDictionary<(Guid Wallet, Guid Asset), long>();
+
+        using var chain = new LedgerChain(_tip, WriterId, height);
+        var line = 0;
+        var s = 0;
+        foreach (var p in batch)
+        {
+            var e = p.Entry;
+            if (!accepted.Contains(e.OperationId))
+            {
+                continue;
+            }
+
+            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash);
+            foreach (var l in e.Lines)
+            {
+                tOp[line] = e.OperationId;
+                tPos[line] = line;
+                tKind[line] = (short)e.Kind;
+                tAsset[line] = l.Asset.Value;
+                tAmount[line] = l.Amount;
+                tFrom[line] = l.From.Value;
+                tTo[line] = l.To.Value;
+                tVenue[line] = e.Venue?.Value;
+                tCard[line] = e.Card?.Value;
+                chain.AppendLine(line, l.Asset.Value, l.Amount, l.From.Value, l.To.Value);
+                if (l.Amount != 0)
+                {
+                    AddDelta(deltas, l.From.Value, l.Asset.Value, -l.Amount);
+                    AddDelta(deltas, l.To.Value, l.Asset.Value, l.Amount);
+                }
+
+                line++;
+            }
+
+            foreach (var seq in e.Sequences)
+            {
+                sWallet[s] = seq.Wallet.Value;
+                sSeq[s] = seq.Seq;
+                sOp[s] = e.OperationId;
+                s++;
+            }
+        }
+
+        var hash = chain.Finish();
+        var bWallet = new Guid[deltas.Count];
+        var bAsset = new Guid[deltas.Count];
+        var bDelta = new long[deltas.Count];
+        var k = 0;
+        foreach (var ((wallet, asset), delta) in deltas)
+        {
+            bWallet[k] = wallet;
+            bAsset[k] = asset;
+            bDelta[k] = delta;
+            k++;
+        }
+
+        var balances = new List<WalletAssetBalance>(deltas.Count);
+        await using (var write = new NpgsqlBatch(conn, tx))
+        {
+            if (!_registered)
+            {
+                write.BatchCommands.Add(Command(InsertWriterSql, Scalar(WriterId), Scalar(Environment.MachineName), Scalar(Environment.ProcessId)));
+            }
+
+            write.BatchCommands.Add(Command(InsertTransactionsSql,
+                Scalar(WriterId), Scalar(height), Array(NpgsqlDbType.Uuid, tOp), Array(NpgsqlDbType.Integer, tPos), Array(NpgsqlDbType.Smallint, tKind),
+                Array(NpgsqlDbType.Uuid, tAsset), Array(NpgsqlDbType.Bigint, tAmount), Array(NpgsqlDbType.Uuid, tFrom), Array(NpgsqlDbType.Uuid, tTo),
+                Array(NpgsqlDbType.Text, tVenue), Array(NpgsqlDbType.Text, tCard)));
+            if (seqCount > 0)
+            {
+                write.BatchCommands.Add(Command(InsertSequencesSql, Array(NpgsqlDbType.Uuid, sWallet), Array(NpgsqlDbType.Bigint, sSeq), Array(NpgsqlDbType.Uuid, sOp)));
+            }
+
+            if (deltas.Count > 0)
+            {
+                write.BatchCommands.Add(Command(UpsertBalancesSql, Array(NpgsqlDbType.Uuid, bWallet), Array(NpgsqlDbType.Uuid, bAsset), Array(NpgsqlDbType.Bigint, bDelta)));
+            }
+
+            write.BatchCommands.Add(Command(InsertLinkSql, Scalar(WriterId), Scalar(height), Scalar(_tip), Scalar(hash), Scalar(acceptedCount), Scalar(lineCount)));
+            await write.PrepareAsync();
+            await using var reader = await write.ExecuteReaderAsync();
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    if (reader.FieldCount == 3)
+                    {
+                        balances.Add(new WalletAssetBalance(new WalletId(reader.GetGuid(0)), new AssetId(reader.GetGuid(1)), reader.GetInt64(2)));
+                    }
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        await tx.CommitAsync();
+
+        _height = height;
+        _tip = hash;
+        _registered = true;
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _entries, acceptedCount);
+        LogBatchCommitted(_logger, WriterId, height, acceptedCount, lineCount);
+
+        for (var i = 0; i < n; i++)
+        {
+            var e = batch[i].Entry;
+            if (!accepted.Contains(e.OperationId))
+            {
+                continue;
+            }
+
+            var mine = ImmutableArray.CreateBuilder<WalletAssetBalance>();
+            foreach (var b in balances)
+            {
+                foreach (var seq in e.Sequences)
+                {
+                    if (seq.Wallet == b.Wallet)
+                    {
+                        mine.Add(b);
+                        break;
+                    }
+                }
+            }
+
+            outcomes[i] = new LedgerCommit(LedgerCommitStatus.Committed, mine.ToImmutable());
+        }
+
+        return outcomes;
+    }
+
+    private async Task<HashSet<Guid>> ClaimKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, long height)
+    {
+        var n = batch.Count;
+        var id = new Guid[n];
+        var key = new string[n];
+        var hash = new byte[n][];
+        var kind = new short[n];
+        var result = new byte[n][];
+        var venue = new string?[n];
+        var card = new string?[n];
+        var extAmount = new long[n];
+        var extMeans = new short[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = batch[i].Entry;
+            id[i] = e.OperationId;
+            key[i] = e.Key.Value;
+            hash[i] = e.RequestHash;
+            kind[i] = (short)e.Kind;
+            result[i] = e.Result;
+            venue[i] = e.Venue?.Value;
+            card[i] = e.Card?.Value;
+            extAmount[i] = e.ExternalAmount;
+            extMeans[i] = (short)e.ExternalMeans;
+        }
+
+        await using var cmd = new NpgsqlCommand(InsertOperationsSql, conn, tx)
+        {
+            Parameters =
+            {
+                Array(NpgsqlDbType.Uuid, id), Array(NpgsqlDbType.Text, key), Array(NpgsqlDbType.Bytea, hash), Array(NpgsqlDbType.Smallint, kind),
+                Array(NpgsqlDbType.Bytea, result), Array(NpgsqlDbType.Text, venue), Array(NpgsqlDbType.Text, card), Array(NpgsqlDbType.Bigint, extAmount),
+                Array(NpgsqlDbType.Smallint, extMeans), Scalar(WriterId), Scalar(height),
+            },
+        };
+        await cmd.PrepareAsync();
+        var accepted = new HashSet<Guid>(n);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            accepted.Add(reader.GetGuid(0));
+        }
+
+        return accepted;
+    }
+
+    private static async Task<Dictionary<string, StoredOperation>> SelectExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, HashSet<Guid> accepted)
+    {
+        var keys = batch.Where(p => !accepted.Contains(p.Entry.OperationId)).Select(p => p.Entry.Key.Value).Distinct(StringComparer.Ordinal).ToArray();
+        await using var cmd = new NpgsqlCommand(SelectExistingSql, conn, tx) { Parameters = { Array(NpgsqlDbType.Text, keys) } };
+        var found = new Dictionary<string, StoredOperation>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            found[reader.GetString(0)] = new StoredOperation(reader.GetGuid(1), (TransactionKind)reader.GetInt16(2), reader.GetFieldValue<byte[]>(3), reader.GetFieldValue<byte[]>(4));
+        }
+
+        return found;
+    }
+
+    private async Task ResyncAsync()
+    {
+        await using var cmd = _dataSource.CreateCommand(SelectChainTipSql);
+        cmd.Parameters.Add(Scalar(WriterId));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (await reader.ReadAsync())
+        {
+            _height = reader.GetInt64(0);
+            _tip = reader.GetFieldValue<byte[]>(1);
+            _registered = true;
+        }
+        else
+        {
+            _height = 0;
+            _tip = LedgerChain.Genesis;
+        }
+
+        _resync = false;
+    }
+
+    private static void AddDelta(SortedDictionary<(Guid, Guid), long> deltas, Guid wallet, Guid asset, long delta)
+    {
+        deltas[(wallet, asset)] = deltas.TryGetValue((wallet, asset), out var current) ? checked(current + delta) : delta;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static NpgsqlParameter Array<T>(NpgsqlDbType type, T[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values };
+
+    private static NpgsqlParameter Scalar<T>(T value) => new NpgsqlParameter<T> { TypedValue = value };
+
+    private sealed class Pending(LedgerEntry entry)
+    {
+        public LedgerEntry Entry { get; } = entry;
+
+        public TaskCompletionSource<LedgerCommit> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ledger writer {WriterId} committed link {Height}: {Operations} operations, {Lines} lines")]
+    private static partial void LogBatchCommitted(ILogger logger, Guid writerId, long height, int operations, int lines);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger batch of {Count} refused by {Constraint}; committing its entries one by one")]
+    private static partial void LogIsolating(ILogger logger, int count, string constraint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger refused operation {OperationId}: {Status}")]
+    private static partial void LogEntryRefused(ILogger logger, Guid operationId, LedgerCommitStatus status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ledger refused operation {OperationId}")]
+    private static partial void LogEntryFault(ILogger logger, Exception exception, Guid operationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ledger batch of {Count} failed; outcome reported as unavailable")]
+    private static partial void LogBatchUnavailable(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ledger writer loop fault on a batch of {Count}")]
+    private static partial void LogLoopFault(ILogger logger, Exception exception, int count);
+}

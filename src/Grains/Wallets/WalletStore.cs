@@ -1,0 +1,71 @@
+using Npgsql;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
+
+namespace TiBillet.Grains.Wallets;
+
+/// <summary>What a wallet grain loads: its kind (null if unknown), committed balances, last sequence number, and optionally a stored operation.</summary>
+public sealed record WalletSnapshot(WalletKind? Kind, Dictionary<AssetId, long> Balances, long Sequence, StoredOperation? Operation);
+
+/// <summary>The wallet grain's reads, each one round trip.</summary>
+public sealed class WalletStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Loads the wallet and, when <paramref name="key"/> is given, the operation stored under that key.</summary>
+    public async Task<WalletSnapshot> LoadAsync(WalletId wallet, IdempotencyKey? key, CancellationToken cancellationToken = default)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT kind FROM ledger_wallets WHERE wallet_id = $1") { Parameters = { new() { Value = wallet.Value } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT asset_id, balance FROM ledger_balances WHERE wallet_id = $1") { Parameters = { new() { Value = wallet.Value } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT coalesce(max(seq), 0) FROM ledger_wallet_sequence WHERE wallet_id = $1") { Parameters = { new() { Value = wallet.Value } } });
+        if (key is { } k)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1")
+            {
+                Parameters = { new() { Value = k.Value } },
+            });
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        WalletKind? kind = await reader.ReadAsync(cancellationToken) ? (WalletKind)reader.GetInt16(0) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var balances = new Dictionary<AssetId, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            balances[new AssetId(reader.GetGuid(0))] = reader.GetInt64(1);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var sequence = reader.GetInt64(0);
+        StoredOperation? operation = null;
+        if (key is not null)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                operation = new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
+            }
+        }
+
+        return new WalletSnapshot(kind, balances, sequence, operation);
+    }
+
+    /// <summary>The operation stored under <paramref name="key"/>, or null.</summary>
+    public async Task<StoredOperation?> FindOperationAsync(IdempotencyKey key, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1");
+        cmd.Parameters.Add(new() { Value = key.Value });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3))
+            : null;
+    }
+
+    /// <summary>The kind of a wallet, or null if unknown.</summary>
+    public async Task<WalletKind?> FindKindAsync(WalletId wallet, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT kind FROM ledger_wallets WHERE wallet_id = $1");
+        cmd.Parameters.Add(new() { Value = wallet.Value });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is short kind ? (WalletKind)kind : null;
+    }
+}

@@ -1,0 +1,3 @@
+using TiBillet.Testing;
+
+[assembly: AssemblyFixture(typeof(TestPostgres))]

@@ -1,0 +1,175 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Tests.Support;
+using TiBillet.Testing;
+
+namespace TiBillet.Grains.Tests.Ledger;
+
+/// <summary>The writer alone, on its own database (these tests tamper with rows).</summary>
+public sealed class LedgerWriterTests : IAsyncLifetime
+{
+    private TiBillet.Silo.Hosting.TiBilletDatabase _database = null!;
+
+    private NpgsqlDataSource Db => _database.DataSource;
+
+    public async ValueTask InitializeAsync() => _database = await TestPostgres.CreateMigratedDatabaseAsync("writer");
+
+    public async ValueTask DisposeAsync() => await _database.DisposeAsync();
+
+    private LedgerWriter NewWriter(int maxBatch = 512, int maxWaitMs = 1) =>
+        new(Db, Options.Create(new LedgerWriterOptions { MaxBatch = maxBatch, MaxWait = TimeSpan.FromMilliseconds(maxWaitMs) }), NullLogger<LedgerWriter>.Instance);
+
+    internal static LedgerEntry Entry(AssetId asset, long amount, WalletId from, WalletId to, params WalletSequence[] sequences) =>
+        new(Guid.CreateVersion7(), TestNetwork.NewKey(), new byte[32], TransactionKind.Transfer, [new LedgerLine(asset, amount, from, to)], [.. sequences], [1, 2, 3]);
+
+    [Fact]
+    public async Task Issue_then_debit_commits_and_returns_balances()
+    {
+        await using var writer = NewWriter();
+        var asset = AssetId.New();
+        var (a, b) = (WalletId.New(), WalletId.New());
+        var issue = await writer.SubmitAsync(Entry(asset, 1_000, WalletId.MintOf(asset), a, new WalletSequence(a, 1)));
+        Assert.Equal(LedgerCommitStatus.Committed, issue.Status);
+        var pay = await writer.SubmitAsync(Entry(asset, 400, a, b, new WalletSequence(a, 2)));
+        Assert.Equal(LedgerCommitStatus.Committed, pay.Status);
+        Assert.Equal(600, Assert.Single(pay.Balances).Balance);
+        Assert.Equal(400, await LedgerSql.BalanceAsync(Db, b, asset));
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
+    public async Task A_stale_sequence_number_is_refused_without_failing_its_batch_mates()
+    {
+        await using var writer = NewWriter(maxWaitMs: 50);
+        var asset = AssetId.New();
+        var mint = WalletId.MintOf(asset);
+        var wallets = Enumerable.Range(0, 20).Select(_ => WalletId.New()).ToArray();
+        foreach (var w in wallets)
+        {
+            Assert.Equal(LedgerCommitStatus.Committed, (await writer.SubmitAsync(Entry(asset, 100, mint, w, new WalletSequence(w, 1)))).Status);
+        }
+
+        // One batch: 19 good debits and one that reuses wallet 0's sequence number 1, as a stale activation would.
+        var sink = WalletId.New();
+        var good = wallets.Select(w => writer.SubmitAsync(Entry(asset, 10, w, sink, new WalletSequence(w, 2)))).ToArray();
+        var stale = writer.SubmitAsync(Entry(asset, 50, wallets[0], sink, new WalletSequence(wallets[0], 1)));
+        var results = await Task.WhenAll(good);
+
+        Assert.All(results, r => Assert.Equal(LedgerCommitStatus.Committed, r.Status));
+        Assert.Equal(LedgerCommitStatus.SequenceConflict, (await stale).Status);
+        Assert.Equal(200, await LedgerSql.BalanceAsync(Db, sink, asset));
+        Assert.Equal(90, await LedgerSql.BalanceAsync(Db, wallets[0], asset));
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
+    public async Task An_overdraft_is_refused_by_the_database()
+    {
+        await using var writer = NewWriter();
+        var asset = AssetId.New();
+        var (a, b) = (WalletId.New(), WalletId.New());
+        await writer.SubmitAsync(Entry(asset, 100, WalletId.MintOf(asset), a, new WalletSequence(a, 1)));
+
+        var overdraft = await writer.SubmitAsync(Entry(asset, 101, a, b, new WalletSequence(a, 2)));
+        var fromEmpty = await writer.SubmitAsync(Entry(asset, 1, b, a, new WalletSequence(b, 1)));
+
+        Assert.Equal(LedgerCommitStatus.BalanceRefused, overdraft.Status);
+        Assert.Equal(LedgerCommitStatus.BalanceRefused, fromEmpty.Status);
+        Assert.Equal(100, await LedgerSql.BalanceAsync(Db, a, asset));
+        Assert.Equal(0, await LedgerSql.ScalarAsync(Db, "SELECT count(*) FROM ledger_wallet_sequence WHERE wallet_id = $1 AND seq = 2", a.Value));
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
+    public async Task A_used_key_is_a_duplicate_even_within_one_batch()
+    {
+        await using var writer = NewWriter(maxWaitMs: 50);
+        var asset = AssetId.New();
+        var (a, b) = (WalletId.New(), WalletId.New());
+        var first = Entry(asset, 100, WalletId.MintOf(asset), a, new WalletSequence(a, 1));
+        var twin = first with { OperationId = Guid.CreateVersion7(), Sequences = [new WalletSequence(b, 1)], Lines = [new LedgerLine(asset, 5, WalletId.MintOf(asset), b)] };
+
+        var results = await Task.WhenAll(writer.SubmitAsync(first), writer.SubmitAsync(twin));
+        var later = await writer.SubmitAsync(twin with { OperationId = Guid.CreateVersion7() });
+
+        Assert.Equal(LedgerCommitStatus.Committed, results[0].Status);
+        Assert.Equal(LedgerCommitStatus.Duplicate, results[1].Status);
+        Assert.Equal(first.OperationId, results[1].Existing!.OperationId);
+        Assert.Equal(LedgerCommitStatus.Duplicate, later.Status);
+        Assert.Equal(first.Result, later.Existing!.Result);
+        Assert.Equal(0, await LedgerSql.BalanceAsync(Db, b, asset));
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
+    public async Task Group_commit_puts_many_entries_in_one_link_and_honours_MaxBatch()
+    {
+        await using var writer = NewWriter(maxBatch: 8, maxWaitMs: 200);
+        var asset = AssetId.New();
+        var entries = Enumerable.Range(0, 40).Select(_ => { var w = WalletId.New(); return Entry(asset, 1, WalletId.MintOf(asset), w, new WalletSequence(w, 1)); }).ToArray();
+
+        var results = await Task.WhenAll(entries.Select(writer.SubmitAsync));
+
+        Assert.All(results, r => Assert.Equal(LedgerCommitStatus.Committed, r.Status));
+        Assert.Equal(40, writer.EntriesCommitted);
+        Assert.Equal(5, writer.BatchesCommitted);
+        Assert.Equal(8, await LedgerSql.ScalarAsync(Db, "SELECT max(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
+    }
+
+    [Fact]
+    public async Task Each_writer_keeps_its_own_chain_and_verification_detects_tampering()
+    {
+        await using var one = NewWriter();
+        await using var two = NewWriter();
+        var asset = AssetId.New();
+        var mint = WalletId.MintOf(asset);
+        var w = WalletId.New();
+        for (var i = 1; i <= 3; i++)
+        {
+            await one.SubmitAsync(Entry(asset, 10, mint, w, new WalletSequence(w, 2 * i - 1)));
+            await two.SubmitAsync(Entry(asset, 10, mint, w, new WalletSequence(w, 2 * i)));
+        }
+
+        var clean = await new LedgerVerifier(Db).VerifyAsync(TestContext.Current.CancellationToken);
+        Assert.True(clean.Clean);
+        Assert.Equal(2, clean.Chains);
+        Assert.Equal(6, clean.Links);
+        Assert.Equal(6, clean.Transactions);
+        Assert.Equal(3, await LedgerSql.ScalarAsync(Db, "SELECT max(height) FROM ledger_chain WHERE writer_id = $1", one.WriterId));
+
+        // An edited amount: the recomputed chain and balance both disagree.
+        await LedgerSql.ScalarAsync(Db, "UPDATE ledger_transactions SET amount = 11 WHERE transaction_id = (SELECT min(transaction_id) FROM ledger_transactions) RETURNING 0");
+        var edited = await new LedgerVerifier(Db).VerifyAsync(TestContext.Current.CancellationToken);
+        Assert.False(edited.Clean);
+        Assert.Contains(edited.Mismatches, m => m.Kind == "CHAIN");
+        Assert.Contains(edited.Mismatches, m => m.Kind == "BALANCE");
+
+        // A removed link is a gap in its chain.
+        await LedgerSql.ScalarAsync(Db, "UPDATE ledger_transactions SET amount = 10 WHERE amount = 11 RETURNING 0");
+        await LedgerSql.ScalarAsync(Db, "DELETE FROM ledger_chain WHERE writer_id = $1 AND height = 2 RETURNING 0", two.WriterId);
+        var gap = await new LedgerVerifier(Db).VerifyAsync(TestContext.Current.CancellationToken);
+        Assert.Contains(gap.Mismatches, m => m.Kind == "CHAIN" && m.Detail.Contains("missing", StringComparison.Ordinal));
+        Assert.Contains(gap.Mismatches, m => m.Kind == "CHAIN" && m.Detail.Contains("without a chain link", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_balance_overflow_fails_only_its_entry()
+    {
+        await using var writer = NewWriter(maxWaitMs: 50);
+        var asset = AssetId.New();
+        var mint = WalletId.MintOf(asset);
+        var (a, b) = (WalletId.New(), WalletId.New());
+        await writer.SubmitAsync(Entry(asset, long.MaxValue, mint, a, new WalletSequence(a, 1)));
+
+        var overflow = writer.SubmitAsync(Entry(asset, 1, mint, a, new WalletSequence(a, 2)));
+        var other = AssetId.New();
+        var fine = writer.SubmitAsync(Entry(other, 5, WalletId.MintOf(other), b, new WalletSequence(b, 1)));
+
+        var ex = await Assert.ThrowsAsync<DomainException>(() => overflow);
+        Assert.Equal(ErrorCodes.BadUserInput, ex.Code);
+        Assert.Equal(LedgerCommitStatus.Committed, (await fine).Status);
+    }
+}
