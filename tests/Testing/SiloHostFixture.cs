@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,7 +31,11 @@ public class SiloHostFixture : IAsyncLifetime
 
     public IServiceProvider Services => Host.App.Services;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+    public SiloHostFixture() => Client = new GraphQLTestClient(() => GraphQLUri);
+
+    public GraphQLTestClient Client { get; }
+
+    public HttpClient Http => Client.Http;
 
     public virtual async ValueTask InitializeAsync()
     {
@@ -53,7 +51,7 @@ public class SiloHostFixture : IAsyncLifetime
     /// <summary>Starts the silo on <see cref="ConnectionString"/> (again, after <see cref="StopAsync"/>).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var siloPort = FreePort();
+        var siloPort = FreePort.Next();
         _host = await TiBilletSiloHost.CreateAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -86,44 +84,18 @@ public class SiloHostFixture : IAsyncLifetime
     }
 
     /// <summary>Signs in the instance admin and returns a bearer token.</summary>
-    public async Task<string> AdminTokenAsync()
-    {
-        var result = await PostAsync("mutation($e: String!, $s: String!) { login(email: $e, secret: $s) { token } }",
-            new { e = AdminEmail, s = AdminSecret });
-        return result.Data()["login"]!["token"]!.GetValue<string>();
-    }
+    public async Task<string> AdminTokenAsync() => (await Client.BearerAsync(AdminEmail, AdminSecret))["Bearer ".Length..];
 
     /// <summary>POSTs a GraphQL request; <paramref name="authorization"/> is a full header value such as "Bearer …".</summary>
-    public async Task<GraphQLResponse> PostAsync(string query, object? variables = null, string? authorization = null)
-    {
-        var body = JsonSerializer.Serialize(new { query, variables });
-        using var request = new HttpRequestMessage(HttpMethod.Post, GraphQLUri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (authorization is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        }
-
-        return await SendAsync(request);
-    }
+    public Task<GraphQLResponse> PostAsync(string query, object? variables = null, string? authorization = null) =>
+        Client.PostAsync(query, variables, authorization);
 
     /// <summary>Sends a raw request and parses the GraphQL answer.</summary>
-    public async Task<GraphQLResponse> SendAsync(HttpRequestMessage request)
-    {
-        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return new GraphQLResponse(response.StatusCode, JsonNode.Parse(text)!.AsObject());
-    }
+    public Task<GraphQLResponse> SendAsync(HttpRequestMessage request) => Client.SendAsync(request);
 
     public virtual async ValueTask DisposeAsync()
     {
         await StopAsync();
-        Http.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Client.Dispose();
     }
 }

@@ -69,11 +69,13 @@ public sealed class SerializationTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public void Every_serialisable_type_of_the_grains_assembly_has_a_sample()
+    public void Every_serialisable_type_of_the_cashless_core_has_a_sample()
     {
+        // The capabilities of the cashless core; other capabilities keep their own round-trip tests.
+        string[] namespaces = ["TiBillet.Grains.Common", "TiBillet.Grains.Assets", "TiBillet.Grains.Venues", "TiBillet.Grains.Cards", "TiBillet.Grains.Wallets", "TiBillet.Grains.Ledger"];
         var covered = Samples().Select(row => row.Data.GetType()).ToHashSet();
         var serialisable = typeof(IWalletGrain).Assembly.GetTypes()
-            .Where(t => t.GetCustomAttributes(typeof(GenerateSerializerAttribute), false).Length > 0 && !t.IsEnum)
+            .Where(t => t.GetCustomAttributes(typeof(GenerateSerializerAttribute), false).Length > 0 && !t.IsEnum && namespaces.Contains(t.Namespace))
             .ToList();
         Assert.Empty(serialisable.Where(t => !covered.Contains(t)).Select(t => t.FullName));
     }

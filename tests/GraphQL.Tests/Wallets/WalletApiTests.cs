@@ -1,4 +1,5 @@
 using Npgsql;
+using TiBillet.Testing;
 
 namespace TiBillet.GraphQL.Tests.Wallets;
 
@@ -15,7 +16,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_sale_is_approved_debits_the_card_and_replays_with_the_same_key()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
         var key = CashlessNetwork.NewKey();
 
@@ -31,7 +32,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task The_same_key_with_a_different_request_is_a_conflict_and_moves_nothing()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
         var key = CashlessNetwork.NewKey();
         await net.PayAsync(card, 100, 1, key);
@@ -45,7 +46,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task Insufficient_funds_decline_as_data_and_move_nothing()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
         var before = await LedgerRowsAsync();
 
@@ -61,7 +62,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_negative_amount_is_bad_user_input_and_writes_nothing()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
         var before = await LedgerRowsAsync();
 
@@ -76,7 +77,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task An_amount_beyond_64_bits_is_refused_by_validation()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
 
         var response = await silo.PostAsync(
@@ -90,7 +91,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_basket_whose_total_overflows_is_bad_user_input()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
 
         var response = await net.PayAsync(card, long.MaxValue / 2, 3, CashlessNetwork.NewKey());
@@ -102,7 +103,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task An_unknown_card_is_unknown_card()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
 
         var response = await net.PayAsync(CashlessNetwork.NewUid(), 100, 1, CashlessNetwork.NewKey());
 
@@ -112,7 +113,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_malformed_uid_is_bad_user_input()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
 
         var response = await net.PayAsync("not-hex!", 100, 1, CashlessNetwork.NewKey());
 
@@ -122,9 +123,9 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_card_that_is_not_a_cashier_card_of_the_venue_cannot_sell()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
-        var notCashier = await CashlessNetwork.NewCardAsync(silo, net.Admin);
+        var notCashier = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
 
         var response = await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey(), cashier: notCashier);
 
@@ -135,8 +136,8 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_cashier_of_another_venue_cannot_sell_here()
     {
-        var here = await CashlessNetwork.CreateAsync(silo);
-        var elsewhere = await CashlessNetwork.CreateAsync(silo);
+        var here = await CashlessNetwork.CreateAsync(silo.Client);
+        var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await here.FundedCardAsync(1000);
 
         var response = await here.PayAsync(card, 100, 1, CashlessNetwork.NewKey(), cashier: elsewhere.Cashier);
@@ -147,7 +148,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task Selling_needs_a_signed_in_caller()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
 
         var response = await silo.PostAsync(
@@ -161,8 +162,8 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_device_of_another_venue_cannot_sell_here()
     {
-        var here = await CashlessNetwork.CreateAsync(silo);
-        var elsewhere = await CashlessNetwork.CreateAsync(silo);
+        var here = await CashlessNetwork.CreateAsync(silo.Client);
+        var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await here.FundedCardAsync(1000);
         var key = (await silo.PostAsync("mutation($v: ID!) { registerDevice(venueId: $v, pointOfSaleId: \"bar\", name: \"r\") { key } }", new { v = elsewhere.Venue }, here.Admin))
             .Data()["registerDevice"]!["key"]!.GetValue<string>();
@@ -175,7 +176,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task An_overlong_idempotency_key_is_bad_user_input()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
 
         var response = await net.PayAsync(card, 100, 1, new string('k', 256));
@@ -186,7 +187,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task The_ledger_verifies_clean_through_the_api()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
         await net.PayAsync(card, 250, 1, CashlessNetwork.NewKey());
 
@@ -198,7 +199,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task History_pages_by_venue_newest_first()
     {
-        var net = await CashlessNetwork.CreateAsync(silo);
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(1000);
         await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey());
         await net.PayAsync(card, 200, 1, CashlessNetwork.NewKey());

@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
-using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Wallets;
+namespace TiBillet.Testing;
 
 /// <summary>A fresh venue with TLF and TNF, a cashier card and customer cards, built through the public API only.</summary>
 public sealed class CashlessNetwork
 {
-    private CashlessNetwork(SiloHostFixture silo, string admin, string venue, string tlf, string tnf, string cashier)
+    private CashlessNetwork(GraphQLTestClient silo, string admin, string venue, string tlf, string tnf, string cashier)
     {
         Silo = silo;
         Admin = admin;
@@ -16,7 +15,7 @@ public sealed class CashlessNetwork
         Cashier = cashier;
     }
 
-    public SiloHostFixture Silo { get; }
+    public GraphQLTestClient Silo { get; }
 
     /// <summary>Authorization header of the instance admin.</summary>
     public string Admin { get; }
@@ -33,9 +32,9 @@ public sealed class CashlessNetwork
 
     public static string NewKey() => "k-" + Guid.NewGuid().ToString("N");
 
-    public static async Task<CashlessNetwork> CreateAsync(SiloHostFixture silo)
+    public static async Task<CashlessNetwork> CreateAsync(GraphQLTestClient silo)
     {
-        var admin = "Bearer " + await silo.AdminTokenAsync();
+        var admin = await silo.BearerAsync(SiloHostFixture.AdminEmail, SiloHostFixture.AdminSecret);
         var venue = "v-" + Guid.NewGuid().ToString("N")[..12];
         (await silo.PostAsync("mutation($v: ID!) { createVenue(id: $v, name: \"Test venue\") { id } }", new { v = venue }, admin)).Data();
         var tlf = (await silo.PostAsync("mutation($v: ID!) { addAsset(venueId: $v, kind: TLF, name: \"Euro local\") { id } }", new { v = venue }, admin))
@@ -48,13 +47,17 @@ public sealed class CashlessNetwork
     }
 
     /// <summary>Registers a new blank card and returns its UID.</summary>
-    public static async Task<string> NewCardAsync(SiloHostFixture silo, string admin)
+    public static async Task<string> NewCardAsync(GraphQLTestClient silo, string admin)
     {
         var uid = NewUid();
         var number = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
         var report = (await silo.PostAsync("mutation($c: [NewCardInput!]!) { registerCards(cards: $c) { registered errors { code } } }",
             new { c = new[] { new { uid, number, qrId = "qr-" + uid } } }, admin)).Data();
-        Assert.Equal(1, report["registerCards"]!["registered"]!.GetValue<int>());
+        if (report["registerCards"]!["registered"]!.GetValue<int>() != 1)
+        {
+            throw new InvalidOperationException($"Card {uid} was not registered: {report.ToJsonString()}");
+        }
+
         return uid;
     }
 
@@ -63,7 +66,11 @@ public sealed class CashlessNetwork
     {
         var card = await NewCardAsync(Silo, Admin);
         var refill = await RefillAsync(card, cents, NewKey());
-        Assert.True(refill.Data()["refill"]!["approved"]!.GetValue<bool>());
+        if (!refill.Data()["refill"]!["approved"]!.GetValue<bool>())
+        {
+            throw new InvalidOperationException($"Funding card {card} was declined: {refill.Body.ToJsonString()}");
+        }
+
         return card;
     }
 

@@ -1,0 +1,120 @@
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Tests.Support;
+using TiBillet.Grains.Wallets;
+using TiBillet.Testing;
+
+namespace TiBillet.Grains.Tests.Cards;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CardLifecycleTests(ClusterFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static EmailAddress NewEmail() => EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org");
+
+    [Fact]
+    public async Task Linking_an_anonymous_card_fuses_its_balances_into_the_user_wallet()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var card = await net.NewCardAsync();
+        await net.RefillAsync(card, 700);
+        await net.RefillAsync(card, 200, net.Tnf.Id);
+        var cardWallet = await net.WalletOfAsync(card);
+        var key = TestNetwork.NewKey();
+        var email = NewEmail();
+
+        var link = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(key, email), Ct);
+
+        Assert.Equal(CardState.Identified, link.Card.State);
+        Assert.Equal(link.UserWallet, link.Card.Wallet);
+        Assert.Equal(900, link.Moved.Sum(m => m.Amount));
+        Assert.All(link.Moved, m => Assert.Equal((cardWallet, link.UserWallet), (m.From, m.To)));
+        Assert.Equal(700, (await net.BalancesAsync(card))[net.Tlf.Id]);
+        Assert.Equal(0, await LedgerSql.BalanceAsync(fixture.Database.DataSource, cardWallet, net.Tlf.Id));
+        Assert.Equal(1, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1 AND kind = $2", key.Value, (short)TransactionKind.Fusion));
+
+        // The same link again is idempotent and moves nothing more.
+        var again = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(key, email), Ct);
+        Assert.Equal(link.UserWallet, again.UserWallet);
+        Assert.Empty(again.Moved);
+        Assert.True((await net.PayAsync(card, 800)).Approved);
+    }
+
+    [Fact]
+    public async Task Linking_is_refused_when_the_user_wallet_already_has_a_card_and_a_balance()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var (victim, attacker, other) = (await net.NewCardAsync(), await net.NewCardAsync(), await net.NewCardAsync());
+        var email = NewEmail();
+        await net.Card(victim).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct);
+        await net.RefillAsync(victim, 1_000);
+        await net.RefillAsync(attacker, 10);
+
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(attacker).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct));
+
+        Assert.Equal(CardState.Anonymous, (await net.Card(attacker).GetDetailsAsync(Ct)).State);
+        Assert.Equal(10, (await net.BalancesAsync(attacker))[net.Tlf.Id]);
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(victim).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), NewEmail()), Ct));
+
+        // With a card but no balance, a second card may join.
+        var empty = NewEmail();
+        await net.Card(other).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), empty), Ct);
+        var joined = await net.Card(attacker).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), empty), Ct);
+        Assert.Equal(CardState.Identified, joined.Card.State);
+    }
+
+    [Fact]
+    public async Task A_lost_card_is_detached_and_a_new_card_gets_the_balance()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var (lost, replacement) = (await net.NewCardAsync(), await net.NewCardAsync());
+        var email = NewEmail();
+        var link = await net.Card(lost).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct);
+        await net.RefillAsync(lost, 1_500);
+        await net.Card(lost).GrantCashierAsync(net.Venue, Ct);
+
+        var declared = await net.Card(lost).DeclareLostAsync(Ct);
+        Assert.Equal(CardState.Lost, declared.State);
+        Assert.Null(declared.Wallet);
+        Assert.Equal(CardState.Lost, (await net.Card(lost).DeclareLostAsync(Ct)).State);
+
+        var pay = await net.PayAsync(lost, 100);
+        Assert.False(pay.Approved);
+        Assert.Equal(DeclineReason.CardLost, pay.Reason);
+        Assert.Equal(DeclineReason.CardLost, (await net.RefillAsync(lost, 100)).Reason);
+        Assert.False(await net.Card(lost).IsCashierAtAsync(net.Venue, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(lost).GetBalancesAsync(null, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(lost).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct));
+
+        var relinked = await net.Card(replacement).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct);
+        Assert.Equal(link.UserWallet, relinked.UserWallet);
+        Assert.Equal(1_500, (await net.BalancesAsync(replacement))[net.Tlf.Id]);
+    }
+
+    [Fact]
+    public async Task Cashier_rights_are_granted_and_revoked_per_venue()
+    {
+        var one = await TestNetwork.CreateAsync(fixture.Grains);
+        var two = await TestNetwork.CreateAsync(fixture.Grains);
+        var card = await one.NewCardAsync();
+        var customer = await one.NewCardAsync();
+
+        await one.Card(card).GrantCashierAsync(one.Venue, Ct);
+        var both = await one.Card(card).GrantCashierAsync(two.Venue, Ct);
+        Assert.Equal(2, both.CashierAt.Length);
+        Assert.Equal(2, (await one.Card(card).GrantCashierAsync(two.Venue, Ct)).CashierAt.Length);
+
+        var revoked = await one.Card(card).RevokeCashierAsync(one.Venue, Ct);
+        Assert.Equal([two.Venue], revoked.CashierAt);
+        Assert.False(await one.Card(card).IsCashierAtAsync(one.Venue, Ct));
+        Assert.True(await one.Card(card).IsCashierAtAsync(two.Venue, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => one.Card(customer).RefillAsync(new RefillRequest(TestNetwork.NewKey(), one.Venue, card, 100, PaymentMeans.Cash), Ct));
+        Assert.True((await one.Card(customer).RefillAsync(new RefillRequest(TestNetwork.NewKey(), two.Venue, card, 100, PaymentMeans.Cash), Ct)).Approved);
+
+        await fixture.Cluster.DeactivateAsync(fixture.Grains.GetCard(card));
+        Assert.Equal([two.Venue], (await one.Card(card).GetDetailsAsync(Ct)).CashierAt);
+        await DomainAssert.ThrowsAsync(ErrorCodes.NotFound, () => one.Card(card).GrantCashierAsync(TestNetwork.NewVenueId(), Ct));
+    }
+}
