@@ -11,7 +11,6 @@ namespace TiBillet.Grains.Identity;
 /// </summary>
 public sealed class IdentityStore(NpgsqlDataSource dataSource)
 {
-    private const int MaxEmailLength = 254;
     private const int MaxNameLength = 200;
 
     /// <summary>A named random instance secret (such as the JWT signing key), created on first use.</summary>
@@ -48,7 +47,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
     /// <summary>Creates a staff account. BAD_USER_INPUT for a malformed e-mail or short secret; CONFLICT if the e-mail exists.</summary>
     public async Task<StaffUser> CreateUserAsync(string email, string secret, bool isInstanceAdmin, CancellationToken cancellationToken = default)
     {
-        email = NormaliseEmail(email);
+        email = EmailAddress.Parse(email).Value;
         if (secret.Length < 12 || secret.Length > 512)
         {
             throw new DomainException(ErrorCodes.BadUserInput, "The login secret must be 12 to 512 characters long.");
@@ -105,7 +104,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
     /// <summary>Gives <paramref name="userId"/> <paramref name="role"/> at a venue, replacing any earlier role there. NOT_FOUND for an unknown user.</summary>
     public async Task GrantVenueRoleAsync(Guid userId, string venueId, VenueRole role, CancellationToken cancellationToken = default)
     {
-        RequireId(venueId, "venueId");
+        venueId = VenueId.Parse(venueId).Value;
         await using var cmd = dataSource.CreateCommand(
             """
             INSERT INTO venue_roles (user_id, venue_id, role)
@@ -153,7 +152,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
     /// <summary>Registers a reader device for one point of sale. The key is returned once.</summary>
     public async Task<IssuedKey> RegisterDeviceAsync(string venueId, string pointOfSaleId, string name, CancellationToken cancellationToken = default)
     {
-        RequireId(venueId, "venueId");
+        venueId = VenueId.Parse(venueId).Value;
         RequireId(pointOfSaleId, "pointOfSaleId");
         RequireName(name);
         var key = SecretHasher.NewKey();
@@ -241,18 +240,6 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
 
     private static Device ReadDevice(NpgsqlDataReader r) =>
         new(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5));
-
-    private static string NormaliseEmail(string email)
-    {
-        email = email.Trim().ToLowerInvariant();
-        var at = email.IndexOf('@', StringComparison.Ordinal);
-        if (email.Length > MaxEmailLength || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(char.IsWhiteSpace))
-        {
-            throw new DomainException(ErrorCodes.BadUserInput, "Not a valid e-mail address.");
-        }
-
-        return email;
-    }
 
     private static void RequireId(string value, string what)
     {
