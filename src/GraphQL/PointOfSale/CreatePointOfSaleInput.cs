@@ -1,0 +1,4 @@
+namespace TiBillet.GraphQL.PointOfSale;
+
+/// <summary>The <c>createPointOfSale</c> mutation's input.</summary>
+public sealed record CreatePointOfSaleInput(string VenueId, string PointOfSaleId, string Name);

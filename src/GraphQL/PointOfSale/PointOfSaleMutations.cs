@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Identity;
+using TiBillet.Grains.PointOfSale;
+using TiBillet.Grains.Wallets;
+using TiBillet.GraphQL.Common;
+
+namespace TiBillet.GraphQL.PointOfSale;
+
+/// <summary>Points of sale: creation (venue ADMIN), what the next tap does (screens), and the tap itself (reader devices).</summary>
+public sealed class PointOfSaleMutations : IMutationFields
+{
+    public void AddTo(MutationGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("createPointOfSale")
+            .Description("Creates a point of sale, its till closed (venue ADMIN). Idempotent for the same name; NOT_FOUND for an unknown venue; CONFLICT under another name.")
+            .Argument<NonNullGraphType<CreatePointOfSaleInputGraphType>>("input")
+            .RequirePolicy(Policies.Staff)
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<CreatePointOfSaleInput>("input");
+                var id = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
+                await context.RequestServices!.GetRequiredService<VenueAccess>()
+                    .RequireAsync(context.User!, id.Venue.Value, VenueRole.Admin, context.CancellationToken);
+                return await Grains(context).GetPointOfSale(id).CreateAsync(new CreatePointOfSaleRequest(input.Name), context.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("requestPayment")
+            .Description("Makes a basket (or an amount) the payment the next customer tap pays, replacing any pending request (venue CASHIER, or this till's device).")
+            .Argument<NonNullGraphType<RequestPaymentInputGraphType>>("input")
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<RequestPaymentInput>("input");
+                var id = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
+                await PointOfSaleAccess.RequireStaffOrDeviceAsync(context, id, VenueRole.Cashier);
+                ImmutableArray<SaleLine> lines = (input.Lines, input.Amount) switch
+                {
+                    ({ Count: > 0 } basket, null) => [.. basket.Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice))],
+                    (null or { Count: 0 }, { } amount) => [new SaleLine("Amount", 1, amount)],
+                    _ => throw new DomainException(ErrorCodes.BadUserInput, "Send either basket lines or an amount."),
+                };
+                return await Grains(context).GetPointOfSale(id).RequestPaymentAsync(new RequestPaymentRequest(lines), context.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("requestTopUp")
+            .Description("Makes a top-up, paid at the counter, what the next customer tap credits, replacing any pending request (venue CASHIER, or this till's device).")
+            .Argument<NonNullGraphType<RequestTopUpInputGraphType>>("input")
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<RequestTopUpInput>("input");
+                var id = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
+                await PointOfSaleAccess.RequireStaffOrDeviceAsync(context, id, VenueRole.Cashier);
+                return await Grains(context).GetPointOfSale(id)
+                    .RequestTopUpAsync(new RequestTopUpRequest(input.Amount, input.Means), context.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("cancelPendingRequest")
+            .Description("Drops the pending payment or top-up, if any (venue CASHIER, or this till's device).")
+            .PointOfSaleArguments()
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async context =>
+            {
+                var id = PointOfSaleInputFields.IdFromArguments(context);
+                await PointOfSaleAccess.RequireStaffOrDeviceAsync(context, id, VenueRole.Cashier);
+                return await Grains(context).GetPointOfSale(id).CancelPendingRequestAsync(context.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<TapResultGraphType>>("tap")
+            .Description("A card read by one of the calling device's readers; the device's point of sale decides what it means. "
+                         + "Declines, refusals and unknown cards are results. A retry with the same tapId acts at most once and returns the first result.")
+            .Argument<NonNullGraphType<TapInputGraphType>>("input")
+            .RequirePolicy(Policies.Device)
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<TapInput>("input");
+                var id = PointOfSaleAccess.DeviceOf(context.User!);
+                return await Grains(context).GetPointOfSale(id)
+                    .TapAsync(new TapRequest(input.TapId, input.ReaderName, input.Uid), context.CancellationToken);
+            });
+    }
+
+    private static IGrainFactory Grains(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<IGrainFactory>();
+}
