@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace TiBillet.Testing;
 
-/// <summary>A fresh venue with TLF and TNF, a cashier card and customer cards, built through the public API only.</summary>
+/// <summary>A fresh venue with TLF and TNF, a till "bar", a cashier card and customer cards, built through the public API only.</summary>
 public sealed class CashlessNetwork
 {
     private CashlessNetwork(GraphQLTestClient silo, string admin, string venue, string tlf, string tnf, string cashier)
@@ -43,6 +43,7 @@ public sealed class CashlessNetwork
             .Data()["addAsset"]!["id"]!.GetValue<string>();
         var network = new CashlessNetwork(silo, admin, venue, tlf, tnf, await NewCardAsync(silo, admin));
         (await silo.PostAsync("mutation($v: ID!, $u: String!) { grantCashierCard(venueId: $v, uid: $u) { uid } }", new { v = venue, u = network.Cashier }, admin)).Data();
+        (await silo.PostAsync("mutation($v: ID!) { createPointOfSale(input: { venueId: $v, pointOfSaleId: \"bar\", name: \"Bar\" }) { name } }", new { v = venue }, admin)).Data();
         return network;
     }
 

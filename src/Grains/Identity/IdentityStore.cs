@@ -153,7 +153,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
     public async Task<IssuedKey> RegisterDeviceAsync(string venueId, string pointOfSaleId, string name, CancellationToken cancellationToken = default)
     {
         venueId = VenueId.Parse(venueId).Value;
-        RequireId(pointOfSaleId, "pointOfSaleId");
+        pointOfSaleId = PointOfSale.PointOfSaleId.ParseCode(pointOfSaleId);
         RequireName(name);
         var key = SecretHasher.NewKey();
         var id = Guid.CreateVersion7();
@@ -240,14 +240,6 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
 
     private static Device ReadDevice(NpgsqlDataReader r) =>
         new(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5));
-
-    private static void RequireId(string value, string what)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > 100)
-        {
-            throw new DomainException(ErrorCodes.BadUserInput, $"{what} must be 1 to 100 characters.");
-        }
-    }
 
     private static void RequireName(string name)
     {

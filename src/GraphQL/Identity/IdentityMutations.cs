@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
+using TiBillet.Grains.PointOfSale;
 using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Identity;
@@ -64,17 +65,19 @@ public sealed class IdentityMutations : IMutationFields
             });
 
         mutation.Field<NonNullGraphType<IssuedKeyGraphType>>("registerDevice")
-            .Description("Registers a reader device for one point of sale (venue ADMIN). The key is returned once.")
+            .Description("Registers a reader device for one existing point of sale (venue ADMIN). The key is returned once. NOT_FOUND for an unknown point of sale.")
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<IdGraphType>>("pointOfSaleId")
             .Argument<NonNullGraphType<StringGraphType>>("name")
             .RequirePolicy(Policies.Staff)
             .ResolveAsync(async context =>
             {
-                var venueId = context.GetArgument<string>("venueId");
-                await context.RequestServices!.GetRequiredService<VenueAccess>().RequireAsync(context.User!, venueId, VenueRole.Admin, context.CancellationToken);
-                return await context.RequestServices!.GetRequiredService<IdentityStore>()
-                    .RegisterDeviceAsync(venueId, context.GetArgument<string>("pointOfSaleId"), context.GetArgument<string>("name"), context.CancellationToken);
+                var pointOfSale = PointOfSaleId.Parse(context.GetArgument<string>("venueId"), context.GetArgument<string>("pointOfSaleId"));
+                await context.RequireVenueRoleAsync(pointOfSale.Venue, VenueRole.Admin);
+                // The till must exist: a device bound to nothing would be refused on every tap.
+                await context.Grains().GetPointOfSale(pointOfSale).GetDetailsAsync(context.CancellationToken);
+                return await context.Service<IdentityStore>()
+                    .RegisterDeviceAsync(pointOfSale.Venue.Value, pointOfSale.Code, context.GetArgument<string>("name"), context.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<BooleanGraphType>>("revokeDevice")

@@ -4,6 +4,7 @@ using TiBillet.Grains.Assets;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
 
@@ -11,7 +12,7 @@ namespace TiBillet.Silo.Hosting;
 
 /// <summary>
 /// Seeds a small demo network through the grains, as any client would: one venue with its euro (TLF), gift money (TNF)
-/// and time currency (TIM), a cashier card and 20 anonymous cards with balances. Idempotent: every step checks what
+/// and time currency (TIM), a till "bar", a cashier card and 20 anonymous cards with balances. Idempotent: every step checks what
 /// exists or uses a fixed idempotency key, so a restart changes nothing.
 /// </summary>
 public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<DemoSeedStartupTask> logger) : IStartupTask
@@ -19,6 +20,9 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<De
     public static readonly VenueId Venue = new("demo-venue");
     public static readonly CardUid CashierCard = new("04CA5E01");
     public const int CustomerCards = 20;
+
+    /// <summary>The demo till, where reader devices can be registered.</summary>
+    public static readonly PointOfSaleId Bar = new(Venue, "bar");
 
     /// <summary>UID of demo customer card <paramref name="n"/> (1-based): DE000001 … DE000014 (hex).</summary>
     public static CardUid CustomerCard(int n) => new($"DE{n:X6}");
@@ -40,6 +44,7 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<De
 
         await grains.GetCardRegistry().RegisterAsync(new RegisterCardsRequest("demo", cards.ToImmutable()), cancellationToken);
         await grains.GetCard(CashierCard).GrantCashierAsync(Venue, cancellationToken);
+        await grains.GetPointOfSale(Bar).CreateAsync(new CreatePointOfSaleRequest("Bar"), cancellationToken);
 
         for (var n = 1; n <= CustomerCards; n++)
         {

@@ -10,6 +10,21 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
 
     private static string NewVenue() => "venue-" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>A venue that exists, with tills "pos-1", "pos-2" and "pos" (devices can only be registered for real tills).</summary>
+    private async Task<string> ExistingVenueAsync()
+    {
+        var admin = "Bearer " + await silo.AdminTokenAsync();
+        var venue = NewVenue();
+        (await silo.PostAsync("mutation($v: ID!) { createVenue(id: $v, name: \"Venue\") { id } }", new { v = venue }, admin)).Data();
+        foreach (var till in new[] { "pos-1", "pos-2", "pos" })
+        {
+            (await silo.PostAsync("mutation($v: ID!, $p: ID!) { createPointOfSale(input: { venueId: $v, pointOfSaleId: $p, name: \"Till\" }) { name } }",
+                new { v = venue, p = till }, admin)).Data();
+        }
+
+        return venue;
+    }
+
     /// <summary>Creates a staff user with <paramref name="role"/> at <paramref name="venueId"/> and returns their bearer header.</summary>
     private async Task<string> StaffWithRoleAsync(string venueId, string role)
     {
@@ -66,7 +81,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_venue_admin_registers_a_device_at_their_venue()
     {
-        var venue = NewVenue();
+        var venue = await ExistingVenueAsync();
         var venueAdmin = await StaffWithRoleAsync(venue, "ADMIN");
 
         var response = await silo.PostAsync(RegisterDevice, new { v = venue, p = "pos-1" }, venueAdmin);
@@ -91,7 +106,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_device_cannot_use_staff_mutations()
     {
-        var venue = NewVenue();
+        var venue = await ExistingVenueAsync();
         var admin = "Bearer " + await silo.AdminTokenAsync();
         var key = (await silo.PostAsync(RegisterDevice, new { v = venue, p = "pos-1" }, admin)).Data()["registerDevice"]!["key"]!.GetValue<string>();
 
@@ -104,7 +119,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     public async Task A_revoked_device_key_is_refused_immediately()
     {
         var admin = "Bearer " + await silo.AdminTokenAsync();
-        var issued = (await silo.PostAsync(RegisterDevice, new { v = NewVenue(), p = "pos-1" }, admin)).Data()["registerDevice"]!;
+        var issued = (await silo.PostAsync(RegisterDevice, new { v = await ExistingVenueAsync(), p = "pos-1" }, admin)).Data()["registerDevice"]!;
         var device = "Device " + issued["key"]!.GetValue<string>();
         Assert.Equal("DEVICE", (await silo.PostAsync("{ me { kind } }", authorization: device)).Data()["me"]!["kind"]!.GetValue<string>());
 
@@ -118,7 +133,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     public async Task Revoking_a_role_at_one_venue_keeps_the_others()
     {
         var admin = "Bearer " + await silo.AdminTokenAsync();
-        var (venueA, venueB) = (NewVenue(), NewVenue());
+        var (venueA, venueB) = (await ExistingVenueAsync(), await ExistingVenueAsync());
         var staff = await StaffWithRoleAsync(venueA, "ADMIN");
         var userId = (await silo.PostAsync("{ me { userId } }", authorization: staff)).Data()["me"]!["userId"]!.GetValue<string>();
         await silo.PostAsync("mutation($u: Guid!, $v: ID!) { grantVenueRole(userId: $u, venueId: $v, role: ADMIN) }", new { u = userId, v = venueB }, admin);
@@ -180,6 +195,16 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
         var response = await silo.PostAsync("mutation { createUser(email: \"not an email\", secret: \"0123456789abcdef\") { userId } }", authorization: admin);
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
+    }
+
+    [Fact]
+    public async Task Registering_a_device_for_an_unknown_till_is_not_found()
+    {
+        var admin = "Bearer " + await silo.AdminTokenAsync();
+
+        var response = await silo.PostAsync(RegisterDevice, new { v = await ExistingVenueAsync(), p = "no-such-till" }, admin);
+
+        Assert.Equal("NOT_FOUND", response.ErrorCode());
     }
 
     [Fact]

@@ -38,11 +38,8 @@ public sealed class Till
 
     public static async Task<Till> CreateAsync(TapSiloFixture silo)
     {
+        // The network comes with its till "bar".
         var network = await CashlessNetwork.CreateAsync(silo.Client);
-        (await silo.PostAsync(
-            "mutation($i: CreatePointOfSaleInput!) { createPointOfSale(input: $i) { pointOfSaleId tillOpen } }",
-            new { i = new { venueId = network.Venue, pointOfSaleId = PointOfSaleCode, name = "Bar" } },
-            network.Admin)).Data();
         var device = (await silo.PostAsync(
             "mutation($v: ID!, $p: ID!) { registerDevice(venueId: $v, pointOfSaleId: $p, name: \"Bar reader\") { id key } }",
             new { v = network.Venue, p = PointOfSaleCode },
