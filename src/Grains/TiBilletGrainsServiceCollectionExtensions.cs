@@ -30,6 +30,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<WalletStore>();
         services.TryAddSingleton<CardStore>();
         services.TryAddSingleton<VenueProfileCache>();
+        services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         return services;
     }

@@ -53,7 +53,7 @@ CREATE TABLE ledger_transactions (
     operation_id   uuid NOT NULL,
     writer_id      uuid NOT NULL,
     height         bigint NOT NULL,
-    position       integer NOT NULL,
+    position       integer NOT NULL,                 -- verification sorts by (writer_id, height, position); no index, to keep inserts cheap
     kind           smallint NOT NULL,
     asset_id       uuid NOT NULL,
     amount         bigint NOT NULL CHECK (amount > 0 OR (amount = 0 AND kind = 7)),
@@ -63,7 +63,6 @@ CREATE TABLE ledger_transactions (
     card_uid       text,
     created_at     timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX ledger_transactions_chain ON ledger_transactions (writer_id, height, position);
 CREATE INDEX ledger_transactions_from ON ledger_transactions (from_wallet, transaction_id);
 CREATE INDEX ledger_transactions_to ON ledger_transactions (to_wallet, transaction_id);
 CREATE INDEX ledger_transactions_venue ON ledger_transactions (venue_id, transaction_id) WHERE venue_id IS NOT NULL;

@@ -11,7 +11,7 @@ namespace TiBillet.Grains.Cards;
 /// A card. Its state is its row in <c>cards</c> (written only here, guarded by a version number against a stale
 /// activation), so lookups by number or QR id are plain SQL. Money goes to the wallet grain; the card decides which wallet.
 /// </summary>
-public sealed partial class CardGrain(CardStore store, ILogger<CardGrain> logger) : Grain, ICardGrain
+public sealed partial class CardGrain(CardStore store, CashierRightsCache cashiers, ILogger<CardGrain> logger) : Grain, ICardGrain
 {
     private CardRow? _row;
 
@@ -182,6 +182,7 @@ public sealed partial class CardGrain(CardStore store, ILogger<CardGrain> logger
         if (!row.CashierAt.Contains(venue))
         {
             await store.GrantCashierAsync(row.Uid, venue, cancellationToken);
+            cashiers.Invalidate(row.Uid);
             _row = row with { CashierAt = [.. row.CashierAt.Add(venue).OrderBy(v => v.Value, StringComparer.Ordinal)] };
             LogCashier(logger, row.Uid.Value, venue.Value, true);
         }
@@ -195,6 +196,7 @@ public sealed partial class CardGrain(CardStore store, ILogger<CardGrain> logger
         if (row.CashierAt.Contains(venue))
         {
             await store.RevokeCashierAsync(row.Uid, venue, cancellationToken);
+            cashiers.Invalidate(row.Uid);
             _row = row with { CashierAt = row.CashierAt.Remove(venue) };
             LogCashier(logger, row.Uid.Value, venue.Value, false);
         }
@@ -225,6 +227,7 @@ public sealed partial class CardGrain(CardStore store, ILogger<CardGrain> logger
         }
 
         _row = row with { State = state, FusionPending = fusionPending, Version = row.Version + 1 };
+        cashiers.Invalidate(row.Uid);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardUid} linked to a user")]

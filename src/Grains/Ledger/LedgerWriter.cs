@@ -80,10 +80,15 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private long _height;
     private byte[] _tip = LedgerChain.Genesis;
     private bool _registered;
-    private bool _resync;
+    private volatile bool _resync;
 
     private long _batches;
     private long _entries;
+    private long _busyTicks;
+    private long _claimTicks;
+    private long _buildTicks;
+    private long _writeTicks;
+    private long _commitTicks;
 
     public LedgerWriter(NpgsqlDataSource dataSource, IOptions<LedgerWriterOptions> options, ILogger<LedgerWriter> logger)
     {
@@ -104,6 +109,16 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     /// <summary>Entries committed so far by this instance.</summary>
     public long EntriesCommitted => Interlocked.Read(ref _entries);
+
+    /// <summary>Where committed batches spent their time: claiming keys, building rows, writing rows, committing.</summary>
+    public (TimeSpan Claim, TimeSpan Build, TimeSpan Write, TimeSpan Commit) Phases => (
+        System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _claimTicks)),
+        System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _buildTicks)),
+        System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeTicks)),
+        System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks)));
+
+    /// <summary>Time spent writing batches (from taking a batch to completing its waiters), for benchmarks and metrics.</summary>
+    public TimeSpan BusyTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
 
     /// <summary>
     /// Queues <paramref name="entry"/> and completes once its fate is durable: Committed, Duplicate (key already used;
@@ -172,23 +187,76 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<Pending>(_options.MaxBatch);
+        // Pipelining: batch N+1's rows are written while batch N's COMMIT (the fsync) is in flight. N+1 commits only after
+        // N committed, so links commit in chain order; if N's commit fails, N+1 is rolled back and written again.
+        Task<bool>? inFlight = null;
         while (await reader.WaitToReadAsync())
         {
-            batch.Clear();
+            var batch = new List<Pending>(Math.Min(_options.MaxBatch, 1024));
             while (batch.Count < _options.MaxBatch && reader.TryRead(out var p))
             {
                 batch.Add(p);
             }
 
-            if (batch.Count < _options.MaxBatch && _options.MaxWait > TimeSpan.Zero)
+            if (batch.Count < _options.MaxBatch && _options.MaxWait > TimeSpan.Zero && inFlight is null)
             {
+                // Only worth waiting when nothing is committing: otherwise the commit in flight is the gathering window.
                 await GatherAsync(reader, batch);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                await CommitBatchAsync(batch);
+                if (_resync && inFlight is not null)
+                {
+                    await inFlight;
+                    inFlight = null;
+                }
+
+                Prepared? prepared = null;
+                Exception? failure = null;
+                try
+                {
+                    prepared = await PrepareAsync(batch);
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+
+                if (inFlight is not null)
+                {
+                    var previousCommitted = await inFlight;
+                    inFlight = null;
+                    if (!previousCommitted)
+                    {
+                        // Our link followed one whose commit failed: undo ours and write the batch again from the database's chain tip.
+                        if (prepared is not null)
+                        {
+                            await prepared.DisposeAsync();
+                        }
+
+                        await CommitBatchAsync(batch, optimistic: true);
+                        Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                        continue;
+                    }
+                }
+
+                if (prepared is not null)
+                {
+                    inFlight = CommitPreparedAsync(prepared, started);
+                }
+                else if (failure is null)
+                {
+                    // Some key was already used: the two-step path sorts duplicates out.
+                    await CommitBatchAsync(batch, optimistic: false);
+                    Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                }
+                else
+                {
+                    await HandleFailureAsync(batch, failure);
+                    Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                }
             }
             catch (Exception ex)
             {
@@ -200,6 +268,139 @@ public sealed partial class LedgerWriter : IAsyncDisposable
                     p.Completion.TrySetException(new LedgerUnavailableException("The ledger failed; retry with the same key.", ex));
                 }
             }
+        }
+
+        if (inFlight is not null)
+        {
+            await inFlight;
+        }
+    }
+
+    /// <summary>
+    /// Writes a batch optimistically (every key new) in one round trip and leaves its transaction open. Returns null when
+    /// some key was already used (the transaction is rolled back). Advances the chain tip tentatively.
+    /// </summary>
+    private async Task<Prepared?> PrepareAsync(List<Pending> batch)
+    {
+        if (_resync)
+        {
+            await ResyncAsync();
+        }
+
+        var height = _height + 1;
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var conn = await _dataSource.OpenConnectionAsync();
+        NpgsqlTransaction? tx = null;
+        try
+        {
+            tx = await conn.BeginTransactionAsync();
+            var rows = BuildRows(batch, null, height);
+            var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (claimed, balances) = await ExecuteRowsAsync(conn, tx, rows, height, ClaimCommand(batch, height));
+            if (claimed != batch.Count)
+            {
+                await tx.RollbackAsync();
+                await tx.DisposeAsync();
+                await conn.DisposeAsync();
+                return null;
+            }
+
+            Interlocked.Add(ref _claimTicks, t1 - t0);
+            Interlocked.Add(ref _writeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t1);
+            _height = height;
+            _tip = rows.Hash;
+            _registered = true;
+            return new Prepared(conn, tx, batch, rows, balances, height);
+        }
+        catch
+        {
+            if (tx is not null)
+            {
+                await tx.DisposeAsync();
+            }
+
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Commits a prepared batch and completes its waiters. False when the commit failed (its waiters learn so).</summary>
+    private async Task<bool> CommitPreparedAsync(Prepared prepared, long started)
+    {
+        await using (prepared)
+        {
+            var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                await prepared.Transaction.CommitAsync();
+            }
+            catch (Exception ex)
+            {
+                // The outcome is unknown: the chain tip is re-read and callers reload; clients retry with the same key.
+                _resync = true;
+                LogBatchUnavailable(_logger, ex, prepared.Batch.Count);
+                foreach (var p in prepared.Batch)
+                {
+                    p.Completion.TrySetException(new LedgerUnavailableException("The ledger is unavailable; retry with the same key.", ex));
+                }
+
+                return false;
+            }
+
+            Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+            var outcomes = Outcomes(prepared.Batch, null, new LedgerCommit[prepared.Batch.Count], prepared.Rows, prepared.Balances, prepared.Height);
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                prepared.Batch[i].Completion.TrySetResult(outcomes[i]);
+            }
+
+            Interlocked.Add(ref _busyTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            return true;
+        }
+    }
+
+    private async Task HandleFailureAsync(List<Pending> batch, Exception failure)
+    {
+        if (IsEntryFault(failure) && batch.Count > 1)
+        {
+            LogIsolating(_logger, batch.Count, (failure as PostgresException)?.ConstraintName ?? failure.GetType().Name);
+            foreach (var p in batch)
+            {
+                await CommitAloneAsync(p);
+            }
+        }
+        else if (IsEntryFault(failure))
+        {
+            await CommitAloneAsync(batch[0]);
+        }
+        else
+        {
+            _resync = true;
+            LogBatchUnavailable(_logger, failure, batch.Count);
+            foreach (var p in batch)
+            {
+                p.Completion.TrySetException(new LedgerUnavailableException("The ledger is unavailable; retry with the same key.", failure));
+            }
+        }
+    }
+
+    /// <summary>A batch written in an open transaction, waiting for its turn to commit.</summary>
+    private sealed class Prepared(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Pending> batch, Rows rows, List<WalletAssetBalance> balances, long height) : IAsyncDisposable
+    {
+        public NpgsqlTransaction Transaction { get; } = transaction;
+
+        public List<Pending> Batch { get; } = batch;
+
+        public Rows Rows { get; } = rows;
+
+        public List<WalletAssetBalance> Balances { get; } = balances;
+
+        public long Height { get; } = height;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 
@@ -222,12 +423,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         }
     }
 
-    private async Task CommitBatchAsync(List<Pending> batch)
+    private async Task CommitBatchAsync(List<Pending> batch, bool optimistic)
     {
         LedgerCommit[] outcomes;
         try
         {
-            outcomes = await WriteAsync(batch);
+            outcomes = await WriteAsync(batch, optimistic);
         }
         catch (Exception ex) when (IsEntryFault(ex) && batch.Count > 1)
         {
@@ -270,7 +471,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         {
             try
             {
-                var outcome = await WriteAsync([p]);
+                var outcome = await WriteAsync([p], optimistic: false);
                 p.Completion.TrySetResult(outcome[0]);
                 return;
             }
@@ -325,7 +526,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         _ => false,
     };
 
-    private async Task<LedgerCommit[]> WriteAsync(IReadOnlyList<Pending> batch)
+    private async Task<LedgerCommit[]> WriteAsync(IReadOnlyList<Pending> batch, bool optimistic = true)
     {
         if (_resync)
         {
@@ -335,171 +536,95 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         var n = batch.Count;
         var outcomes = new LedgerCommit[n];
         var height = _height + 1;
-
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var conn = await _dataSource.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-
-        // 1. Claim the idempotency keys. A key already claimed (now, or by a batch-mate) is a duplicate: nothing of it is written.
-        var accepted = await ClaimKeysAsync(conn, tx, batch, height);
-        var acceptedCount = 0;
-        Dictionary<string, StoredOperation>? existing = null;
-        for (var i = 0; i < n; i++)
+        HashSet<Guid>? accepted = null;
+        if (optimistic)
         {
-            if (accepted.Contains(batch[i].Entry.OperationId))
+            // The common case: every key is new. Claims, rows, deltas and link travel in one round trip; if some key turns
+            // out to be used already, roll back and take the two-step path below.
+            await using var tx = await conn.BeginTransactionAsync();
+            var rows = BuildRows(batch, null, height);
+            var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (claimed, balances) = await ExecuteRowsAsync(conn, tx, rows, height, ClaimCommand(batch, height));
+            if (claimed == n)
             {
-                acceptedCount++;
-                continue;
+                var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+                await tx.CommitAsync();
+                Account(t0, t1, t2, System.Diagnostics.Stopwatch.GetTimestamp());
+                return Finish(batch, null, outcomes, rows, balances, height);
             }
 
-            existing ??= await SelectExistingAsync(conn, tx, batch, accepted);
-            if (!existing.TryGetValue(batch[i].Entry.Key.Value, out var first))
-            {
-                throw new InvalidOperationException("An operation was neither inserted nor found by its key.");
-            }
-
-            outcomes[i] = first.OperationId == batch[i].Entry.OperationId
-                ? LedgerCommit.CommittedWithoutBalances
-                : new LedgerCommit(LedgerCommitStatus.Duplicate, [], first);
-        }
-
-        if (acceptedCount == 0)
-        {
             await tx.RollbackAsync();
-            return outcomes;
         }
 
-        // 2. Rows, sequences, aggregated deltas and the chain link, in one round trip.
-        var lineCount = 0;
-        var seqCount = 0;
-        foreach (var p in batch)
+        await using (var tx = await conn.BeginTransactionAsync())
         {
-            if (accepted.Contains(p.Entry.OperationId))
+            // 1. Claim the keys. A key already claimed (earlier, or by a batch-mate) is a duplicate: nothing of it is written.
+            accepted = await ClaimKeysAsync(conn, tx, batch, height);
+            Dictionary<string, StoredOperation>? existing = null;
+            for (var i = 0; i < n; i++)
             {
-                lineCount += p.Entry.Lines.Length;
-                seqCount += p.Entry.Sequences.Length;
-            }
-        }
-
-        var tOp = new Guid[lineCount];
-        var tPos = new int[lineCount];
-        var tKind = new short[lineCount];
-        var tAsset = new Guid[lineCount];
-        var tAmount = new long[lineCount];
-        var tFrom = new Guid[lineCount];
-        var tTo = new Guid[lineCount];
-        var tVenue = new string?[lineCount];
-        var tCard = new string?[lineCount];
-        var sWallet = new Guid[seqCount];
-        var sSeq = new long[seqCount];
-        var sOp = new Guid[seqCount];
-        var deltas = new SortedDictionary<(Guid Wallet, Guid Asset), long>();
-
-        using var chain = new LedgerChain(_tip, WriterId, height);
-        var line = 0;
-        var s = 0;
-        foreach (var p in batch)
-        {
-            var e = p.Entry;
-            if (!accepted.Contains(e.OperationId))
-            {
-                continue;
-            }
-
-            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash);
-            foreach (var l in e.Lines)
-            {
-                tOp[line] = e.OperationId;
-                tPos[line] = line;
-                tKind[line] = (short)e.Kind;
-                tAsset[line] = l.Asset.Value;
-                tAmount[line] = l.Amount;
-                tFrom[line] = l.From.Value;
-                tTo[line] = l.To.Value;
-                tVenue[line] = e.Venue?.Value;
-                tCard[line] = e.Card?.Value;
-                chain.AppendLine(line, l.Asset.Value, l.Amount, l.From.Value, l.To.Value);
-                if (l.Amount != 0)
+                if (accepted.Contains(batch[i].Entry.OperationId))
                 {
-                    AddDelta(deltas, l.From.Value, l.Asset.Value, -l.Amount);
-                    AddDelta(deltas, l.To.Value, l.Asset.Value, l.Amount);
+                    continue;
                 }
 
-                line++;
-            }
-
-            foreach (var seq in e.Sequences)
-            {
-                sWallet[s] = seq.Wallet.Value;
-                sSeq[s] = seq.Seq;
-                sOp[s] = e.OperationId;
-                s++;
-            }
-        }
-
-        var hash = chain.Finish();
-        var bWallet = new Guid[deltas.Count];
-        var bAsset = new Guid[deltas.Count];
-        var bDelta = new long[deltas.Count];
-        var k = 0;
-        foreach (var ((wallet, asset), delta) in deltas)
-        {
-            bWallet[k] = wallet;
-            bAsset[k] = asset;
-            bDelta[k] = delta;
-            k++;
-        }
-
-        var balances = new List<WalletAssetBalance>(deltas.Count);
-        await using (var write = new NpgsqlBatch(conn, tx))
-        {
-            if (!_registered)
-            {
-                write.BatchCommands.Add(Command(InsertWriterSql, Scalar(WriterId), Scalar(Environment.MachineName), Scalar(Environment.ProcessId)));
-            }
-
-            write.BatchCommands.Add(Command(InsertTransactionsSql,
-                Scalar(WriterId), Scalar(height), Array(NpgsqlDbType.Uuid, tOp), Array(NpgsqlDbType.Integer, tPos), Array(NpgsqlDbType.Smallint, tKind),
-                Array(NpgsqlDbType.Uuid, tAsset), Array(NpgsqlDbType.Bigint, tAmount), Array(NpgsqlDbType.Uuid, tFrom), Array(NpgsqlDbType.Uuid, tTo),
-                Array(NpgsqlDbType.Text, tVenue), Array(NpgsqlDbType.Text, tCard)));
-            if (seqCount > 0)
-            {
-                write.BatchCommands.Add(Command(InsertSequencesSql, Array(NpgsqlDbType.Uuid, sWallet), Array(NpgsqlDbType.Bigint, sSeq), Array(NpgsqlDbType.Uuid, sOp)));
-            }
-
-            if (deltas.Count > 0)
-            {
-                write.BatchCommands.Add(Command(UpsertBalancesSql, Array(NpgsqlDbType.Uuid, bWallet), Array(NpgsqlDbType.Uuid, bAsset), Array(NpgsqlDbType.Bigint, bDelta)));
-            }
-
-            write.BatchCommands.Add(Command(InsertLinkSql, Scalar(WriterId), Scalar(height), Scalar(_tip), Scalar(hash), Scalar(acceptedCount), Scalar(lineCount)));
-            await write.PrepareAsync();
-            await using var reader = await write.ExecuteReaderAsync();
-            do
-            {
-                while (await reader.ReadAsync())
+                existing ??= await SelectExistingAsync(conn, tx, batch, accepted);
+                if (!existing.TryGetValue(batch[i].Entry.Key.Value, out var first))
                 {
-                    if (reader.FieldCount == 3)
-                    {
-                        balances.Add(new WalletAssetBalance(new WalletId(reader.GetGuid(0)), new AssetId(reader.GetGuid(1)), reader.GetInt64(2)));
-                    }
+                    throw new InvalidOperationException("An operation was neither inserted nor found by its key.");
                 }
+
+                outcomes[i] = first.OperationId == batch[i].Entry.OperationId
+                    ? LedgerCommit.CommittedWithoutBalances
+                    : new LedgerCommit(LedgerCommitStatus.Duplicate, [], first);
             }
-            while (await reader.NextResultAsync());
+
+            if (accepted.Count == 0)
+            {
+                await tx.RollbackAsync();
+                return outcomes;
+            }
+
+            // 2. Rows, sequences, aggregated deltas and the chain link of the accepted entries, in one round trip.
+            var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            var rows = BuildRows(batch, accepted, height);
+            var (_, balances) = await ExecuteRowsAsync(conn, tx, rows, height, null);
+            var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+            await tx.CommitAsync();
+            Account(t0, t1, t2, System.Diagnostics.Stopwatch.GetTimestamp());
+            return Finish(batch, accepted, outcomes, rows, balances, height);
         }
+    }
 
-        await tx.CommitAsync();
+    private void Account(long t0, long t1, long t2, long t3)
+    {
+        Interlocked.Add(ref _claimTicks, t1 - t0);
+        Interlocked.Add(ref _writeTicks, t2 - t1);
+        Interlocked.Add(ref _commitTicks, t3 - t2);
+    }
 
+    /// <summary>Non-pipelined path: the chain moves on only after the commit, then each waiter gets its outcome.</summary>
+    private LedgerCommit[] Finish(IReadOnlyList<Pending> batch, HashSet<Guid>? accepted, LedgerCommit[] outcomes, Rows rows, List<WalletAssetBalance> balances, long height)
+    {
         _height = height;
-        _tip = hash;
+        _tip = rows.Hash;
         _registered = true;
-        Interlocked.Increment(ref _batches);
-        Interlocked.Add(ref _entries, acceptedCount);
-        LogBatchCommitted(_logger, WriterId, height, acceptedCount, lineCount);
+        return Outcomes(batch, accepted, outcomes, rows, balances, height);
+    }
 
-        for (var i = 0; i < n; i++)
+    /// <summary>Each accepted waiter gets the committed balances of the wallets whose sequence numbers it claimed.</summary>
+    private LedgerCommit[] Outcomes(IReadOnlyList<Pending> batch, HashSet<Guid>? accepted, LedgerCommit[] outcomes, Rows rows, List<WalletAssetBalance> balances, long height)
+    {
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _entries, rows.Operations);
+        LogBatchCommitted(_logger, WriterId, height, rows.Operations, rows.Lines);
+
+        for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i].Entry;
-            if (!accepted.Contains(e.OperationId))
+            if (accepted is not null && !accepted.Contains(e.OperationId))
             {
                 continue;
             }
@@ -523,7 +648,138 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         return outcomes;
     }
 
-    private async Task<HashSet<Guid>> ClaimKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, long height)
+    /// <summary>The rows of a batch (all entries, or only <paramref name="accepted"/> ones) and its chain link hash.</summary>
+    private Rows BuildRows(IReadOnlyList<Pending> batch, HashSet<Guid>? accepted, long height)
+    {
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var lineCount = 0;
+        var seqCount = 0;
+        var operations = 0;
+        foreach (var p in batch)
+        {
+            if (accepted is null || accepted.Contains(p.Entry.OperationId))
+            {
+                lineCount += p.Entry.Lines.Length;
+                seqCount += p.Entry.Sequences.Length;
+                operations++;
+            }
+        }
+
+        var r = new Rows(lineCount, seqCount) { Operations = operations };
+        var deltas = new Dictionary<(Guid Wallet, Guid Asset), long>(lineCount * 2);
+        using var chain = new LedgerChain(_tip, WriterId, height);
+        var line = 0;
+        var s = 0;
+        foreach (var p in batch)
+        {
+            var e = p.Entry;
+            if (accepted is not null && !accepted.Contains(e.OperationId))
+            {
+                continue;
+            }
+
+            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash);
+            foreach (var l in e.Lines)
+            {
+                r.TOp[line] = e.OperationId;
+                r.TPos[line] = line;
+                r.TKind[line] = (short)e.Kind;
+                r.TAsset[line] = l.Asset.Value;
+                r.TAmount[line] = l.Amount;
+                r.TFrom[line] = l.From.Value;
+                r.TTo[line] = l.To.Value;
+                r.TVenue[line] = e.Venue?.Value;
+                r.TCard[line] = e.Card?.Value;
+                chain.AppendLine(line, l.Asset.Value, l.Amount, l.From.Value, l.To.Value);
+                if (l.Amount != 0)
+                {
+                    AddDelta(deltas, l.From.Value, l.Asset.Value, -l.Amount);
+                    AddDelta(deltas, l.To.Value, l.Asset.Value, l.Amount);
+                }
+
+                line++;
+            }
+
+            foreach (var seq in e.Sequences)
+            {
+                r.SWallet[s] = seq.Wallet.Value;
+                r.SSeq[s] = seq.Seq;
+                r.SOp[s] = e.OperationId;
+                s++;
+            }
+        }
+
+        r.Hash = chain.Finish();
+        // One fixed order for balance rows, so that two writers lock shared rows (a venue's) in the same order.
+        var keys = deltas.Keys.ToArray();
+        System.Array.Sort(keys, static (a, b) => a.Wallet != b.Wallet ? a.Wallet.CompareTo(b.Wallet) : a.Asset.CompareTo(b.Asset));
+        r.BWallet = new Guid[keys.Length];
+        r.BAsset = new Guid[keys.Length];
+        r.BDelta = new long[keys.Length];
+        for (var k = 0; k < keys.Length; k++)
+        {
+            r.BWallet[k] = keys[k].Wallet;
+            r.BAsset[k] = keys[k].Asset;
+            r.BDelta[k] = deltas[keys[k]];
+        }
+
+        Interlocked.Add(ref _buildTicks, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+        return r;
+    }
+
+    /// <summary>Writes the rows (after <paramref name="claim"/>, when given) in one round trip; returns how many keys the claim inserted and the new balances.</summary>
+    private async Task<(int Claimed, List<WalletAssetBalance> Balances)> ExecuteRowsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Rows r, long height, NpgsqlBatchCommand? claim)
+    {
+        var balances = new List<WalletAssetBalance>(r.BWallet.Length);
+        var claimed = 0;
+        await using var write = new NpgsqlBatch(conn, tx);
+        if (!_registered)
+        {
+            write.BatchCommands.Add(Command(InsertWriterSql, Scalar(WriterId), Scalar(Environment.MachineName), Scalar(Environment.ProcessId)));
+        }
+
+        if (claim is not null)
+        {
+            write.BatchCommands.Add(claim);
+        }
+
+        write.BatchCommands.Add(Command(InsertTransactionsSql,
+            Scalar(WriterId), Scalar(height), Array(NpgsqlDbType.Uuid, r.TOp), Array(NpgsqlDbType.Integer, r.TPos), Array(NpgsqlDbType.Smallint, r.TKind),
+            Array(NpgsqlDbType.Uuid, r.TAsset), Array(NpgsqlDbType.Bigint, r.TAmount), Array(NpgsqlDbType.Uuid, r.TFrom), Array(NpgsqlDbType.Uuid, r.TTo),
+            Array(NpgsqlDbType.Text, r.TVenue), Array(NpgsqlDbType.Text, r.TCard)));
+        if (r.SWallet.Length > 0)
+        {
+            write.BatchCommands.Add(Command(InsertSequencesSql, Array(NpgsqlDbType.Uuid, r.SWallet), Array(NpgsqlDbType.Bigint, r.SSeq), Array(NpgsqlDbType.Uuid, r.SOp)));
+        }
+
+        if (r.BWallet.Length > 0)
+        {
+            write.BatchCommands.Add(Command(UpsertBalancesSql, Array(NpgsqlDbType.Uuid, r.BWallet), Array(NpgsqlDbType.Uuid, r.BAsset), Array(NpgsqlDbType.Bigint, r.BDelta)));
+        }
+
+        write.BatchCommands.Add(Command(InsertLinkSql, Scalar(WriterId), Scalar(height), Scalar(_tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length)));
+        await write.PrepareAsync();
+        await using var reader = await write.ExecuteReaderAsync();
+        do
+        {
+            while (await reader.ReadAsync())
+            {
+                if (reader.FieldCount == 3)
+                {
+                    balances.Add(new WalletAssetBalance(new WalletId(reader.GetGuid(0)), new AssetId(reader.GetGuid(1)), reader.GetInt64(2)));
+                }
+                else if (reader.FieldCount == 1)
+                {
+                    claimed++;
+                }
+            }
+        }
+        while (await reader.NextResultAsync());
+
+        return (claimed, balances);
+    }
+
+    private NpgsqlBatchCommand ClaimCommand(IReadOnlyList<Pending> batch, long height)
     {
         var n = batch.Count;
         var id = new Guid[n];
@@ -549,24 +805,46 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             extMeans[i] = (short)e.ExternalMeans;
         }
 
-        await using var cmd = new NpgsqlCommand(InsertOperationsSql, conn, tx)
-        {
-            Parameters =
-            {
-                Array(NpgsqlDbType.Uuid, id), Array(NpgsqlDbType.Text, key), Array(NpgsqlDbType.Bytea, hash), Array(NpgsqlDbType.Smallint, kind),
-                Array(NpgsqlDbType.Bytea, result), Array(NpgsqlDbType.Text, venue), Array(NpgsqlDbType.Text, card), Array(NpgsqlDbType.Bigint, extAmount),
-                Array(NpgsqlDbType.Smallint, extMeans), Scalar(WriterId), Scalar(height),
-            },
-        };
-        await cmd.PrepareAsync();
-        var accepted = new HashSet<Guid>(n);
-        await using var reader = await cmd.ExecuteReaderAsync();
+        return Command(InsertOperationsSql,
+            Array(NpgsqlDbType.Uuid, id), Array(NpgsqlDbType.Text, key), Array(NpgsqlDbType.Bytea, hash), Array(NpgsqlDbType.Smallint, kind),
+            Array(NpgsqlDbType.Bytea, result), Array(NpgsqlDbType.Text, venue), Array(NpgsqlDbType.Text, card), Array(NpgsqlDbType.Bigint, extAmount),
+            Array(NpgsqlDbType.Smallint, extMeans), Scalar(WriterId), Scalar(height));
+    }
+
+    private async Task<HashSet<Guid>> ClaimKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, long height)
+    {
+        await using var claim = new NpgsqlBatch(conn, tx) { BatchCommands = { ClaimCommand(batch, height) } };
+        var accepted = new HashSet<Guid>(batch.Count);
+        await using var reader = await claim.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             accepted.Add(reader.GetGuid(0));
         }
 
         return accepted;
+    }
+
+    /// <summary>Column arrays of one batch.</summary>
+    private sealed class Rows(int lines, int sequences)
+    {
+        public Guid[] TOp { get; } = new Guid[lines];
+        public int[] TPos { get; } = new int[lines];
+        public short[] TKind { get; } = new short[lines];
+        public Guid[] TAsset { get; } = new Guid[lines];
+        public long[] TAmount { get; } = new long[lines];
+        public Guid[] TFrom { get; } = new Guid[lines];
+        public Guid[] TTo { get; } = new Guid[lines];
+        public string?[] TVenue { get; } = new string?[lines];
+        public string?[] TCard { get; } = new string?[lines];
+        public Guid[] SWallet { get; } = new Guid[sequences];
+        public long[] SSeq { get; } = new long[sequences];
+        public Guid[] SOp { get; } = new Guid[sequences];
+        public Guid[] BWallet { get; set; } = [];
+        public Guid[] BAsset { get; set; } = [];
+        public long[] BDelta { get; set; } = [];
+        public byte[] Hash { get; set; } = [];
+        public int Operations { get; init; }
+        public int Lines => TOp.Length;
     }
 
     private static async Task<Dictionary<string, StoredOperation>> SelectExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, HashSet<Guid> accepted)
@@ -603,7 +881,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         _resync = false;
     }
 
-    private static void AddDelta(SortedDictionary<(Guid, Guid), long> deltas, Guid wallet, Guid asset, long delta)
+    private static void AddDelta(Dictionary<(Guid Wallet, Guid Asset), long> deltas, Guid wallet, Guid asset, long delta)
     {
         deltas[(wallet, asset)] = deltas.TryGetValue((wallet, asset), out var current) ? checked(current + delta) : delta;
     }

@@ -20,6 +20,7 @@ public sealed partial class WalletGrain(
     LedgerWriter writer,
     WalletStore store,
     VenueProfileCache venues,
+    CashierRightsCache cashiers,
     Serializer serializer,
     ILogger<WalletGrain> logger) : Grain, IWalletGrain
 {
@@ -34,16 +35,24 @@ public sealed partial class WalletGrain(
     private WalletKind? _kind;
     private Dictionary<AssetId, long> _balances = [];
     private long _seq;
+    private bool _loadedByActivation;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = new WalletId(this.GetPrimaryKey());
         await ReloadAsync(null, cancellationToken);
+        _loadedByActivation = true;
     }
 
     public async Task<WalletDetails> GetDetailsAsync(VenueId? seenBy = null, CancellationToken cancellationToken = default)
     {
-        await ReloadAsync(null, cancellationToken);
+        // A read right after activation uses what activation just loaded; any later read reloads (credits may have arrived).
+        if (!_loadedByActivation)
+        {
+            await ReloadAsync(null, cancellationToken);
+        }
+
+        _loadedByActivation = false;
         var kind = _kind ?? throw new DomainException(ErrorCodes.NotFound, "No such wallet.");
         var balances = _balances.Where(b => b.Value != 0);
         if (seenBy is { } venue)
@@ -67,7 +76,7 @@ public sealed partial class WalletGrain(
                 throw new DomainException(ErrorCodes.BadUserInput, "A payment is made on the paying card's wallet.");
             }
 
-            return await RunAsync(payment.Sale.Key, hash, () => PlanSaleAsync(payment, cancellationToken), cancellationToken);
+            return await RunAsync(payment.Sale.Key, hash, () => PlanSaleAsync(payment, hash, cancellationToken), cancellationToken);
         }
 
         if (other == payment.Primary)
@@ -84,7 +93,7 @@ public sealed partial class WalletGrain(
         return await PayJointAsync(payment, hash, upper, cancellationToken);
     }
 
-    private async Task<Plan<PaymentResult>> PlanSaleAsync(WalletPayment payment, CancellationToken cancellationToken)
+    private async Task<Plan<PaymentResult>> PlanSaleAsync(WalletPayment payment, byte[] hash, CancellationToken cancellationToken)
     {
         var sale = payment.Sale;
         var total = BasketTotal(sale);
@@ -111,12 +120,12 @@ public sealed partial class WalletGrain(
         var means = external > 0 ? sale.Complement : PaymentMeans.None;
         var result = new PaymentResult(true, DeclineReason.None, total, allocation.Covered, 0, external, means, 0,
             Movements(lines), BalancesAfter(_balances, _id, lines), opId, at);
-        return Plan<PaymentResult>.Submit(Entry(sale.Key, HashPayment(payment), TransactionKind.Sale, opId, lines, result, sale.Venue, payment.Card, external, means), result);
+        return Plan<PaymentResult>.Submit(Entry(sale.Key, hash, TransactionKind.Sale, opId, lines, result, sale.Venue, payment.Card, external, means), result);
     }
 
     private async Task<PaymentResult> PayJointAsync(WalletPayment payment, byte[] hash, WalletId upper, CancellationToken cancellationToken)
     {
-        var key = payment.Sale.Key;
+        var key = IdempotencyKey.Parse(payment.Sale.Key.Value);
         if (TryReplayRecent<PaymentResult>(key, hash, out var recent))
         {
             return recent;
@@ -182,7 +191,7 @@ public sealed partial class WalletGrain(
             throw new DomainException(ErrorCodes.BadUserInput, "A two-card payment is completed by the wallet with the higher id.");
         }
 
-        var key = payment.Sale.Key;
+        var key = IdempotencyKey.Parse(payment.Sale.Key.Value);
         var hash = HashPayment(payment);
         if (TryReplayRecent<PaymentResult>(key, hash, out var recent))
         {
@@ -193,7 +202,22 @@ public sealed partial class WalletGrain(
         var reloaded = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var plan = await PlanJointSaleAsync(payment, offer, cancellationToken);
+            Plan<PaymentResult> plan;
+            try
+            {
+                plan = await PlanJointSaleAsync(payment, offer, hash, cancellationToken);
+            }
+            catch (DomainException) when (!reloaded)
+            {
+                // As in RunAsync: a rule that fails now must not hide the first result of a retried key.
+                if (await store.FindOperationAsync(key, cancellationToken) is { } earlier)
+                {
+                    return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(key, hash, earlier), []);
+                }
+
+                throw;
+            }
+
             if (plan.Entry is null)
             {
                 if (!reloaded)
@@ -232,7 +256,7 @@ public sealed partial class WalletGrain(
         throw new DomainException(ErrorCodes.Unavailable, "The payment could not be settled; retry with the same key.");
     }
 
-    private async Task<Plan<PaymentResult>> PlanJointSaleAsync(WalletPayment payment, WalletOffer offer, CancellationToken cancellationToken)
+    private async Task<Plan<PaymentResult>> PlanJointSaleAsync(WalletPayment payment, WalletOffer offer, byte[] hash, CancellationToken cancellationToken)
     {
         var sale = payment.Sale;
         var total = BasketTotal(sale);
@@ -258,7 +282,7 @@ public sealed partial class WalletGrain(
         var means = second.Covered > 0 ? PaymentMeans.SecondCard : PaymentMeans.None;
         var result = new PaymentResult(true, DeclineReason.None, total, first.Covered, second.Covered, 0, means, 0,
             Movements(lines), BalancesAfter(primaryBalances, payment.Primary, lines), opId, at);
-        var entry = new LedgerEntry(opId, sale.Key, HashPayment(payment), TransactionKind.Sale, lines,
+        var entry = new LedgerEntry(opId, sale.Key, hash, TransactionKind.Sale, lines,
             [new WalletSequence(_id, _seq + 1), new WalletSequence(offer.Wallet, offer.NextSequence)],
             serializer.SerializeToArray(result), sale.Venue, payment.Card, 0, means);
         return Plan<PaymentResult>.Submit(entry, result);
@@ -549,12 +573,14 @@ public sealed partial class WalletGrain(
     private async Task<T> RunAsync<T>(IdempotencyKey key, byte[] hash, Func<Task<Plan<T>>> planner, CancellationToken cancellationToken)
         where T : class
     {
+        IdempotencyKey.Parse(key.Value);
         if (TryReplayRecent<T>(key, hash, out var recent))
         {
             return recent;
         }
 
         RequireOwnWallet();
+        _loadedByActivation = false;
         var reloaded = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -710,7 +736,7 @@ public sealed partial class WalletGrain(
 
     private async Task RequireCashierAsync(CardUid cashier, VenueId venue, CancellationToken cancellationToken)
     {
-        if (!await GrainFactory.GetCard(cashier).IsCashierAtAsync(venue, cancellationToken))
+        if (!await cashiers.IsCashierAtAsync(cashier, venue, cancellationToken))
         {
             throw new DomainException(ErrorCodes.Forbidden, "A cashier card of this venue is required.");
         }

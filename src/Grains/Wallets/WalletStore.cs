@@ -13,30 +13,42 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
     /// <summary>Loads the wallet and, when <paramref name="key"/> is given, the operation stored under that key.</summary>
     public async Task<WalletSnapshot> LoadAsync(WalletId wallet, IdempotencyKey? key, CancellationToken cancellationToken = default)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT kind FROM ledger_wallets WHERE wallet_id = $1") { Parameters = { new() { Value = wallet.Value } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT asset_id, balance FROM ledger_balances WHERE wallet_id = $1") { Parameters = { new() { Value = wallet.Value } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT coalesce(max(seq), 0) FROM ledger_wallet_sequence WHERE wallet_id = $1") { Parameters = { new() { Value = wallet.Value } } });
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(conn);
+        // One statement for kind, last sequence number and balances: at least one row, kind null for an unknown wallet.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            """
+            SELECT w.kind, (SELECT coalesce(max(s.seq), 0) FROM ledger_wallet_sequence s WHERE s.wallet_id = $1), b.asset_id, b.balance
+            FROM (SELECT $1::uuid AS id) x
+            LEFT JOIN ledger_wallets w ON w.wallet_id = x.id
+            LEFT JOIN ledger_balances b ON b.wallet_id = x.id
+            """)
+        {
+            Parameters = { new NpgsqlParameter<Guid> { TypedValue = wallet.Value } },
+        });
         if (key is { } k)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1")
             {
-                Parameters = { new() { Value = k.Value } },
+                Parameters = { new NpgsqlParameter<string> { TypedValue = k.Value } },
             });
         }
 
+        await batch.PrepareAsync(cancellationToken);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        WalletKind? kind = await reader.ReadAsync(cancellationToken) ? (WalletKind)reader.GetInt16(0) : null;
-        await reader.NextResultAsync(cancellationToken);
+        WalletKind? kind = null;
+        long sequence = 0;
         var balances = new Dictionary<AssetId, long>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            balances[new AssetId(reader.GetGuid(0))] = reader.GetInt64(1);
+            kind = reader.IsDBNull(0) ? null : (WalletKind)reader.GetInt16(0);
+            sequence = reader.GetInt64(1);
+            if (!reader.IsDBNull(2))
+            {
+                balances[new AssetId(reader.GetGuid(2))] = reader.GetInt64(3);
+            }
         }
 
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var sequence = reader.GetInt64(0);
         StoredOperation? operation = null;
         if (key is not null)
         {

@@ -115,8 +115,9 @@ public sealed class LedgerWriterTests : IAsyncLifetime
 
         Assert.All(results, r => Assert.Equal(LedgerCommitStatus.Committed, r.Status));
         Assert.Equal(40, writer.EntriesCommitted);
-        Assert.Equal(5, writer.BatchesCommitted);
-        Assert.Equal(8, await LedgerSql.ScalarAsync(Db, "SELECT max(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
+        Assert.InRange(writer.BatchesCommitted, 5, 39);
+        Assert.InRange(await LedgerSql.ScalarAsync(Db, "SELECT max(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId), 2, 8);
+        Assert.Equal(40, await LedgerSql.ScalarAsync(Db, "SELECT sum(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
     }
 
     [Fact]

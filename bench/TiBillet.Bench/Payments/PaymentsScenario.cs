@@ -1,0 +1,287 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TiBillet.Bench.Load;
+using TiBillet.Grains;
+using TiBillet.Grains.Assets;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Venues;
+using TiBillet.Grains.Wallets;
+using TiBillet.Silo.Database;
+using TiBillet.Silo.Hosting;
+
+namespace TiBillet.Bench.Payments;
+
+/// <summary>
+/// <c>payments [--quick] [--clients N] [--open-percent P] [--max-wait-ms M] [--grains-only] [--writer-only]</c>: sales through grains and the LedgerWriter (a), through GraphQL (b, hook in
+/// <see cref="GraphQLSales"/>), and the naive one-transaction-per-sale SQL design (c), one after the other on the same
+/// throwaway PostgreSQL with synchronous_commit=on, every sale crediting the same venue. Then the memory of 100,000
+/// activated card wallets. Prints a one-line JSON summary last.
+/// </summary>
+public static class PaymentsScenario
+{
+    private const int MemoryWallets = 100_000;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var clients = ArgValue(args, "--clients") ?? 256;
+        var grainsOnly = args.Contains("--grains-only");
+        // The issue measures p99 open-loop at half the peak rate; other fractions help tell queueing from fixed costs.
+        var openFraction = (ArgValue(args, "--open-percent") ?? 50) / 100.0;
+        var (warmUp, measure, cardCount) = quick ? (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), 2_000) : (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 10_000);
+        var total = Stopwatch.StartNew();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+
+        var folder = Directory.CreateTempSubdirectory("tibillet-bench-pg-").FullName;
+        try
+        {
+            Log("starting PostgreSQL (synchronous_commit=on, fsync=on)");
+            await using var postgres = await LocalPostgres.StartAsync(
+                new LocalPostgresOptions
+                {
+                    DataDirectory = Path.Combine(folder, "data"),
+                    Database = "bench",
+                    Settings = new() { ["synchronous_commit"] = "on", ["fsync"] = "on", ["max_connections"] = "200" },
+                },
+                loggerFactory.CreateLogger<LocalPostgres>());
+            await using var database = await TiBilletDatabase.OpenAsync(postgres.ConnectionString("bench"), null, NullLoggerFactory.Instance);
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            builder.UseOrleans(silo => silo.UseLocalhostClustering(serviceId: StorageNames.ServiceId, clusterId: "bench").AddTiBilletProviders(database.DataSource, clustering: false));
+            var maxWaitMs = ArgValue(args, "--max-wait-ms");
+            builder.Services.AddTiBilletGrains(o =>
+            {
+                if (maxWaitMs is { } ms)
+                {
+                    o.MaxWait = TimeSpan.FromMilliseconds(ms);
+                }
+            });
+            using var host = builder.Build();
+            await host.StartAsync();
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var writer = host.Services.GetRequiredService<LedgerWriter>();
+
+            if (args.Contains("--writer-only"))
+            {
+                await WriterOnlyAsync(writer, clients, measure);
+                await host.StopAsync();
+                return 0;
+            }
+
+            // (a) sales through grains and the LedgerWriter.
+            Log($"setting up a venue and {cardCount} funded cards");
+            var venue = new VenueId("bench-venue");
+            await grains.GetAsset(AssetId.Federated).CreateAsync(new CreateAssetRequest(AssetKind.FED, "Euro fédéré", null));
+            await grains.GetVenue(venue).CreateAsync(new CreateVenueRequest("Bench venue"));
+            var tlf = await grains.GetVenue(venue).AddAssetAsync(new AddAssetRequest(AssetId.New(), AssetKind.TLF, "Euro local"));
+            var cards = await RegisterCardsAsync(grains, cardCount, "sales");
+            var cashier = cards[0];
+            await grains.GetCard(cashier).GrantCashierAsync(venue);
+            await ForEachAsync(cards, 128, async (card, i) =>
+            {
+                var refill = await grains.GetCard(card).RefillAsync(new RefillRequest(new IdempotencyKey("fund-" + card.Value), venue, cashier, 100_000_000_000, PaymentMeans.Cash, tlf.Id));
+                Check(refill.Approved, "funding refill declined");
+            });
+
+            ImmutableArray<SaleLine> basket = [new SaleLine("Bière", 1, 100)];
+            var run = Guid.NewGuid().ToString("N")[..8];
+            async Task<bool> SaleAsync(string phase, long i)
+            {
+                var card = cards[1 + (int)Random.Shared.NextInt64(cards.Length - 1)];
+                var result = await grains.GetCard(card).PayAsync(new SaleRequest(new IdempotencyKey($"{run}-{phase}-{i}"), venue, cashier, basket));
+                return result.Approved;
+            }
+
+            Log($"grains: warm-up {warmUp.TotalSeconds:0}s, then closed loop with {clients} clients for {measure.TotalSeconds:0}s");
+            await LoadGenerator.ClosedLoopAsync(clients, warmUp, i => SaleAsync("w", i));
+            var batches0 = writer.BatchesCommitted;
+            var entries0 = writer.EntriesCommitted;
+            var busy0 = writer.BusyTime;
+            var cpu0 = CpuSample.Take();
+            var grainPeak = await LoadGenerator.ClosedLoopAsync(clients, measure, i => SaleAsync("p", i));
+            var cpu = CpuSample.Take() - cpu0;
+            Log($"grains: CPU cores used: .NET {cpu.ProcessSeconds / grainPeak.Seconds:0.00}, PostgreSQL {cpu.PostgresSeconds / grainPeak.Seconds:0.00} (all postgres processes on the machine)");
+            var avgBatch = (double)(writer.EntriesCommitted - entries0) / Math.Max(1, writer.BatchesCommitted - batches0);
+            var writerBusy = (writer.BusyTime - busy0).TotalSeconds / grainPeak.Seconds;
+            Log($"grains: {grainPeak.PerSecond:0}/s peak ({grainPeak.Failed} failed), average batch {avgBatch:0.0}, writer busy {writerBusy:P0}; open loop at {grainPeak.PerSecond * openFraction:0}/s");
+            var grainHalf = await LoadGenerator.OpenLoopAsync(grainPeak.PerSecond * openFraction, measure, i => SaleAsync("o", i));
+            Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms ({grainHalf.Failed} failed)");
+
+            // (b) GraphQL over HTTP: provided by the API side through this hook.
+            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(host.Services, venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure));
+
+            if (grainsOnly)
+            {
+                // Service time with no queueing: one client, one sale at a time.
+                var single = await LoadGenerator.ClosedLoopAsync(1, TimeSpan.FromSeconds(2), i => SaleAsync("s", i));
+                Log($"grains: one client: {single.PerSecond:0}/s, p50 {single.Percentile(50):0.00} ms, p99 {single.Percentile(99):0.00} ms");
+                var w0 = writer.EntriesCommitted;
+                var direct = await LoadGenerator.ClosedLoopAsync(1, TimeSpan.FromSeconds(2), async i =>
+                {
+                    var w = cards[1 + (int)(i % (cards.Length - 1))];
+                    var entry = new LedgerEntry(Guid.CreateVersion7(), new IdempotencyKey($"{run}-d-{i}"), new byte[32], TransactionKind.Creation,
+                        [new LedgerLine(tlf.Id, 1, tlf.MintWallet, WalletId.OfVenue(venue))], [], [0]);
+                    return (await writer.SubmitAsync(entry)).Status == LedgerCommitStatus.Committed;
+                });
+                Log($"writer alone, one client: {direct.PerSecond:0}/s, p50 {direct.Percentile(50):0.00} ms, p99 {direct.Percentile(99):0.00} ms");
+                await host.StopAsync();
+                return 0;
+            }
+
+            // (c) the naive SQL design, 32 clients, same server.
+            Log($"SQL baseline: {SqlBaseline.Clients} clients for {measure.TotalSeconds:0}s");
+            var sql = await SqlBaseline.RunAsync(database.DataSource, cardCount, TimeSpan.FromSeconds(1), measure);
+            Log($"SQL baseline: {sql.PerSecond:0}/s ({sql.Failed} failed), p99 {sql.Percentile(99):0.0} ms");
+
+            // Memory with 100,000 activated card wallets.
+            Log($"activating {MemoryWallets} card wallets");
+            var phase = Stopwatch.StartNew();
+            var walletIds = await RegisterWalletsAsync(grains, database.DataSource, MemoryWallets);
+            Log($"registered {MemoryWallets} cards in {phase.Elapsed.TotalSeconds:0.0}s");
+            phase.Restart();
+            await ForEachAsync(walletIds, 512, async (wallet, _) => await grains.GetWallet(wallet).GetDetailsAsync());
+            Log($"activated {MemoryWallets} wallets in {phase.Elapsed.TotalSeconds:0.0}s");
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            var rssMb = process.WorkingSet64 / (1024.0 * 1024.0);
+            Log($"RSS with {MemoryWallets} wallets: {rssMb:0} MiB (managed heap {GC.GetTotalMemory(false) / (1024.0 * 1024.0):0} MiB); total {total.Elapsed.TotalSeconds:0}s");
+
+            await host.StopAsync();
+
+            var summary = new Dictionary<string, object?>
+            {
+                ["scenario"] = "payments",
+                ["quick"] = quick,
+                ["grain_per_s"] = Round(grainPeak.PerSecond),
+                ["graphql_per_s"] = graphQL is { } g ? Round(g.Peak.PerSecond) : null,
+                ["sql_baseline_per_s"] = Round(sql.PerSecond),
+                ["grain_vs_sql"] = Round(grainPeak.PerSecond / sql.PerSecond, 2),
+                ["graphql_vs_sql"] = graphQL is { } g2 ? Round(g2.Peak.PerSecond / sql.PerSecond, 2) : null,
+                ["grain_p99_ms"] = Round(grainHalf.Percentile(99), 2),
+                ["graphql_p99_ms"] = graphQL is { } g3 ? Round(g3.HalfPeak.Percentile(99), 2) : null,
+                ["rss_mb_100k_wallets"] = Round(rssMb),
+                ["grain_clients"] = clients,
+                ["grain_avg_batch"] = Round(avgBatch, 1),
+                ["grain_writer_busy"] = Round(writerBusy, 2),
+                ["grain_failed"] = grainPeak.Failed + grainHalf.Failed,
+                ["sql_clients"] = SqlBaseline.Clients,
+                ["cpus"] = Environment.ProcessorCount,
+            };
+            Console.WriteLine(JsonSerializer.Serialize(summary));
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    /// <summary>The LedgerWriter alone (no grains): what the database path sustains, for tuning.</summary>
+    private static async Task WriterOnlyAsync(LedgerWriter writer, int clients, TimeSpan measure)
+    {
+        var asset = AssetId.New();
+        var venueWallet = WalletId.New();
+        var wallets = Enumerable.Range(0, clients).Select(_ => WalletId.New()).ToArray();
+        var seqs = new long[clients];
+        var result = new byte[200];
+        for (var c = 0; c < clients; c++)
+        {
+            await writer.SubmitAsync(new LedgerEntry(Guid.CreateVersion7(), new IdempotencyKey("seed-" + c), new byte[32], TransactionKind.Refill,
+                [new LedgerLine(asset, 1_000_000_000, WalletId.MintOf(asset), wallets[c])], [new WalletSequence(wallets[c], ++seqs[c])], result));
+        }
+
+        var b0 = writer.BatchesCommitted;
+        var e0 = writer.EntriesCommitted;
+        var busy0 = writer.BusyTime;
+        var clock = Stopwatch.StartNew();
+        var cpu0 = CpuSample.Take();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            while (clock.Elapsed < measure)
+            {
+                var seq = ++seqs[c];
+                await writer.SubmitAsync(new LedgerEntry(Guid.CreateVersion7(), new IdempotencyKey($"w-{c}-{seq}"), new byte[32], TransactionKind.Sale,
+                    [new LedgerLine(asset, 100, wallets[c], venueWallet)], [new WalletSequence(wallets[c], seq)], result, new VenueId("bench-venue"), null));
+            }
+        })));
+        var entries = writer.EntriesCommitted - e0;
+        var cpu = CpuSample.Take() - cpu0;
+        Log($"writer only: CPU cores used: .NET {cpu.ProcessSeconds / clock.Elapsed.TotalSeconds:0.00}, PostgreSQL {cpu.PostgresSeconds / clock.Elapsed.TotalSeconds:0.00}");
+        var phases = writer.Phases;
+        Log($"writer phases (s): claim {phases.Claim.TotalSeconds:0.00}, build {phases.Build.TotalSeconds:0.00}, write {phases.Write.TotalSeconds:0.00}, commit {phases.Commit.TotalSeconds:0.00}");
+        Log($"writer only: {entries / clock.Elapsed.TotalSeconds:0}/s, average batch {(double)entries / (writer.BatchesCommitted - b0):0.0}, busy {(writer.BusyTime - busy0).TotalSeconds / clock.Elapsed.TotalSeconds:P0}");
+    }
+
+    private static async Task<CardUid[]> RegisterCardsAsync(IGrainFactory grains, int count, string batch)
+    {
+        var uids = new List<CardUid>(count);
+        for (var offset = 0; offset < count; offset += CardRegistryGrain.MaxCards)
+        {
+            var n = Math.Min(CardRegistryGrain.MaxCards, count - offset);
+            var cards = Enumerable.Range(offset, n).Select(i =>
+            {
+                var uid = Convert.ToHexString(Guid.NewGuid().ToByteArray()[..7]);
+                return new NewCard(uid, (batch[0] + i.ToString("D7", CultureInfo.InvariantCulture)).ToUpperInvariant(), batch + "-" + uid);
+            }).ToImmutableArray();
+            var report = await grains.GetCardRegistry().RegisterAsync(new RegisterCardsRequest(batch, cards));
+            Check(report.Errors.IsEmpty, "card registration failed: " + string.Join("; ", report.Errors.Take(3).Select(e => e.Message)));
+            uids.AddRange(cards.Select(c => new CardUid(c.Uid)));
+        }
+
+        return [.. uids];
+    }
+
+    private static async Task<WalletId[]> RegisterWalletsAsync(IGrainFactory grains, NpgsqlDataSource db, int count)
+    {
+        await RegisterCardsAsync(grains, count, "memory");
+        var ids = new List<WalletId>(count);
+        await using var cmd = db.CreateCommand("SELECT card_wallet FROM cards WHERE batch = 'memory'");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(new WalletId(reader.GetGuid(0)));
+        }
+
+        return [.. ids];
+    }
+
+    private static Task ForEachAsync<T>(IReadOnlyList<T> items, int parallelism, Func<T, int, Task> body) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, _) => await body(items[i], i));
+
+    private static int? ArgValue(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    private static double Round(double value, int digits = 0) => Math.Round(value, digits);
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
+}
