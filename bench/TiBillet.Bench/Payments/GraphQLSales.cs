@@ -1,17 +1,76 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using TiBillet.Bench.Load;
 
 namespace TiBillet.Bench.Payments;
 
 /// <summary>
-/// Part (b), sales through GraphQL over HTTP on loopback: the hook for the API side. Fill <see cref="RunAsync"/> (start the
-/// GraphQL endpoint on the same silo host, then drive <c>pay</c> mutations with the same cards and venue as part (a)).
-/// Returning null leaves <c>graphql_per_s</c>, <c>graphql_vs_sql</c> and <c>graphql_p99_ms</c> null in the summary.
+/// Part (b): the same sales through the public API, GraphQL over HTTP on loopback, as a till's device sends them
+/// (<c>Authorization: Device …</c>, one <c>pay</c> mutation per sale, a fresh idempotency key each).
 /// </summary>
 public static class GraphQLSales
 {
-    /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
-    public sealed record Context(IServiceProvider SiloServices, string Venue, string Cashier, IReadOnlyList<string> Cards, TimeSpan WarmUp, TimeSpan Duration);
+    public const string AdminEmail = "bench@tibillet.localhost";
+    public const string AdminSecret = "bench-admin-secret-0123456789";
 
-    /// <summary>Peak (closed loop) and half-peak open-loop results, or null when not implemented.</summary>
-    public static Task<(LoadResult Peak, LoadResult HalfPeak)?> RunAsync(Context context) => Task.FromResult<(LoadResult, LoadResult)?>(null);
+    /// <summary>HTTP connections (and closed-loop clients): enough to keep both cores busy, few enough not to thrash.</summary>
+    private const int Clients = 128;
+
+    /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
+    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction);
+
+    /// <summary>Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak) results.</summary>
+    public static async Task<(LoadResult Peak, LoadResult HalfPeak)?> RunAsync(Context context)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
+        var device = "Device " + await RegisterDeviceAsync(http, context);
+        var run = Guid.NewGuid().ToString("N")[..8];
+
+        async Task<bool> SaleAsync(string phase, long i)
+        {
+            var card = context.Cards[(int)Random.Shared.NextInt64(context.Cards.Count)];
+            var body = $$$"""{"query":"mutation($k:String!,$v:ID!,$c:String!,$card:String!){pay(idempotencyKey:$k,venueId:$v,cashierUid:$c,cardUid:$card,lines:[{label:\"Bière\",quantity:1,unitPrice:100}]){approved}}","variables":{"k":"{{{run}}}-g{{{phase}}}-{{{i}}}","v":"{{{context.Venue}}}","c":"{{{context.Cashier}}}","card":"{{{card}}}"}}""";
+            using var request = new HttpRequestMessage(HttpMethod.Post, context.GraphQL) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Authorization", device);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return response.StatusCode == HttpStatusCode.OK && text.Contains("\"approved\":true", StringComparison.Ordinal);
+        }
+
+        Log($"GraphQL: warm-up {context.WarmUp.TotalSeconds:0}s, then closed loop with {Clients} clients for {context.Duration.TotalSeconds:0}s");
+        await LoadGenerator.ClosedLoopAsync(Clients, context.WarmUp, i => SaleAsync("w", i));
+        var peak = await LoadGenerator.ClosedLoopAsync(Clients, context.Duration, i => SaleAsync("p", i));
+        Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms; open loop at {peak.PerSecond * context.OpenFraction:0}/s");
+        var open = await LoadGenerator.OpenLoopAsync(peak.PerSecond * context.OpenFraction, context.Duration, i => SaleAsync("o", i));
+        Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p99 {open.Percentile(99):0.0} ms ({open.Failed} failed)");
+        return (peak, open);
+    }
+
+    private static async Task<string> RegisterDeviceAsync(HttpClient http, Context context)
+    {
+        var login = await PostAsync(http, context.GraphQL, "mutation($e:String!,$s:String!){login(email:$e,secret:$s){token}}", new { e = AdminEmail, s = AdminSecret }, null);
+        var bearer = "Bearer " + login["data"]!["login"]!["token"]!.GetValue<string>();
+        await PostAsync(http, context.GraphQL, "mutation($v:ID!){createPointOfSale(input:{venueId:$v,pointOfSaleId:\"bar\",name:\"Bar\"}){name}}", new { v = context.Venue }, bearer);
+        var device = await PostAsync(http, context.GraphQL, "mutation($v:ID!){registerDevice(venueId:$v,pointOfSaleId:\"bar\",name:\"bench\"){key}}", new { v = context.Venue }, bearer);
+        return device["data"]?["registerDevice"]?["key"]?.GetValue<string>() ?? throw new InvalidOperationException("Device registration failed: " + device.ToJsonString());
+    }
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, Uri graphql, string query, object variables, string? authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, graphql)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"),
+        };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await http.SendAsync(request);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[payments] {message}");
 }

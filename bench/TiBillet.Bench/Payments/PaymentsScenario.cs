@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -53,20 +56,30 @@ public static class PaymentsScenario
                     Settings = new() { ["synchronous_commit"] = "on", ["fsync"] = "on", ["max_connections"] = "200" },
                 },
                 loggerFactory.CreateLogger<LocalPostgres>());
-            await using var database = await TiBilletDatabase.OpenAsync(postgres.ConnectionString("bench"), null, NullLoggerFactory.Instance);
-
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-            builder.UseOrleans(silo => silo.UseLocalhostClustering(serviceId: StorageNames.ServiceId, clusterId: "bench").AddTiBilletProviders(database.DataSource, clustering: false));
+            // The real silo process (Orleans + GraphQL endpoint) on this server, as `dotnet run --project src/Silo` would run it.
+            var httpPort = FreePort();
             var maxWaitMs = ArgValue(args, "--max-wait-ms");
-            builder.Services.AddTiBilletGrains(o =>
+            await using var silo = await TiBilletSiloHost.CreateAsync([], builder =>
             {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ConnectionStrings:TiBillet"] = postgres.ConnectionString("bench"),
+                    ["Urls"] = $"http://127.0.0.1:{httpPort}",
+                    ["SiloHostingOptions:ClusterId"] = "bench",
+                    ["SiloHostingOptions:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                    ["BootstrapOptions:AdminEmail"] = GraphQLSales.AdminEmail,
+                    ["BootstrapOptions:AdminSecret"] = GraphQLSales.AdminSecret,
+                    ["DemoSeedOptions:Enabled"] = "false",
+                });
+                builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+                builder.Environment.EnvironmentName = Environments.Production;
                 if (maxWaitMs is { } ms)
                 {
-                    o.MaxWait = TimeSpan.FromMilliseconds(ms);
+                    builder.Services.Configure<LedgerWriterOptions>(o => o.MaxWait = TimeSpan.FromMilliseconds(ms));
                 }
             });
-            using var host = builder.Build();
+            var host = silo.App;
+            var database = silo.Database;
             await host.StartAsync();
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var writer = host.Services.GetRequiredService<LedgerWriter>();
@@ -81,7 +94,6 @@ public static class PaymentsScenario
             // (a) sales through grains and the LedgerWriter.
             Log($"setting up a venue and {cardCount} funded cards");
             var venue = new VenueId("bench-venue");
-            await grains.GetAsset(AssetId.Federated).CreateAsync(new CreateAssetRequest(AssetKind.FED, "Euro fédéré", null));
             await grains.GetVenue(venue).CreateAsync(new CreateVenueRequest("Bench venue"));
             var tlf = await grains.GetVenue(venue).AddAssetAsync(new AddAssetRequest(AssetId.New(), AssetKind.TLF, "Euro local"));
             var cards = await RegisterCardsAsync(grains, cardCount, "sales");
@@ -118,7 +130,7 @@ public static class PaymentsScenario
             Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms ({grainHalf.Failed} failed)");
 
             // (b) GraphQL over HTTP: provided by the API side through this hook.
-            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(host.Services, venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure));
+            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure, openFraction));
 
             if (grainsOnly)
             {
@@ -229,6 +241,13 @@ public static class PaymentsScenario
         var phases = writer.Phases;
         Log($"writer phases (s): claim {phases.Claim.TotalSeconds:0.00}, build {phases.Build.TotalSeconds:0.00}, write {phases.Write.TotalSeconds:0.00}, commit {phases.Commit.TotalSeconds:0.00}");
         Log($"writer only: {entries / clock.Elapsed.TotalSeconds:0}/s, average batch {(double)entries / (writer.BatchesCommitted - b0):0.0}, busy {(writer.BusyTime - busy0).TotalSeconds / clock.Elapsed.TotalSeconds:P0}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<CardUid[]> RegisterCardsAsync(IGrainFactory grains, int count, string batch)
