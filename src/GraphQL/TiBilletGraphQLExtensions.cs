@@ -53,7 +53,8 @@ public static class TiBilletGraphQLExtensions
             .AddSchema<TiBilletSchema>()
             .AddSystemTextJson()
             .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
-            .AddValidationRule<AuthorizationValidationRule>()
+            .AddValidationRule<AuthorizationValidationRule>(useForCachedDocuments: true)
+            .ConfigureExecution<DocumentCache>()
             .AddComplexityAnalyzer()
             .ConfigureExecutionOptions(o =>
             {

@@ -15,6 +15,12 @@ public sealed class GraphQLApiOptions
     /// <summary>Longest time one operation may run.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an accepted device or partner key is trusted without asking the database again. A revocation is
+    /// immediate on the silo that handled it and takes at most this long on the others. Zero disables the cache.
+    /// </summary>
+    public TimeSpan CredentialCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Lifetime of staff JWTs issued by <c>login</c>.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 }

@@ -85,6 +85,8 @@ public sealed class GraphQLEndpoint(
             User = http.User,
             CancellationToken = http.RequestAborted,
             ValidationRules = rules,
+            // A document cached from a POST must still be refused as a mutation over GET.
+            CachedDocumentValidationRules = rules is null ? null : [QueriesOnlyValidationRule.Instance],
         });
 
     private GraphQLRequest? Deserialize(byte[] body)

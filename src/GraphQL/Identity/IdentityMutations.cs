@@ -91,6 +91,7 @@ public sealed class IdentityMutations : IMutationFields
                              ?? throw new DomainException(ErrorCodes.NotFound, "No active device with this id.");
                 await context.RequestServices!.GetRequiredService<VenueAccess>().RequireAsync(context.User!, device.VenueId, VenueRole.Admin, context.CancellationToken);
                 await identity.RevokeDeviceAsync(device.DeviceId, context.CancellationToken);
+                context.Service<CredentialAuthenticator>().Forget(TiBilletClaims.DeviceId, device.DeviceId);
                 return true;
             });
 
@@ -107,7 +108,9 @@ public sealed class IdentityMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async context =>
             {
-                await context.RequestServices!.GetRequiredService<IdentityStore>().RevokePartnerAsync(context.GetArgument<Guid>("partnerId"), context.CancellationToken);
+                var partnerId = context.GetArgument<Guid>("partnerId");
+                await context.Service<IdentityStore>().RevokePartnerAsync(partnerId, context.CancellationToken);
+                context.Service<CredentialAuthenticator>().Forget(TiBilletClaims.PartnerId, partnerId);
                 return true;
             });
     }

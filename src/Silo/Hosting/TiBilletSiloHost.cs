@@ -24,6 +24,8 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         using var bootLogging = LoggerFactory.Create(b => b
+            // Npgsql logs every command at Information: keep it to warnings unless configuration says otherwise.
+            .AddFilter("Npgsql", LogLevel.Warning)
             .AddConfiguration(builder.Configuration.GetSection("Logging"))
             .AddSimpleConsole(o => o.SingleLine = true));
 

@@ -120,6 +120,34 @@ public sealed class EndpointTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_mutation_cached_from_a_post_is_still_refused_over_get()
+    {
+        var admin = "Bearer " + await silo.AdminTokenAsync();
+        var query = $"mutation {{ createPartner(name: \"cached-{Guid.NewGuid():N}\") {{ id }} }}";
+        Assert.NotNull((await silo.PostAsync(query, authorization: admin)).Data()["createPartner"]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, silo.GraphQLUri + "?query=" + Uri.EscapeDataString(query));
+        request.Headers.TryAddWithoutValidation("Authorization", admin);
+
+        var response = await silo.SendAsync(request);
+
+        Assert.Equal("BAD_REQUEST", response.ErrorCode());
+        Assert.Null(response.Body["data"]);
+    }
+
+    [Fact]
+    public async Task A_cached_document_is_authorized_again_for_each_caller()
+    {
+        var admin = "Bearer " + await silo.AdminTokenAsync();
+        var query = $"mutation {{ createPartner(name: \"auth-{Guid.NewGuid():N}\") {{ id }} }}";
+        Assert.NotNull((await silo.PostAsync(query, authorization: admin)).Data()["createPartner"]);
+
+        var anonymous = await silo.PostAsync(query);
+
+        Assert.Equal("UNAUTHENTICATED", anonymous.ErrorCode());
+        Assert.Null(anonymous.Body["data"]);
+    }
+
+    [Fact]
     public async Task Other_methods_are_refused()
     {
         var response = await silo.SendAsync(new HttpRequestMessage(HttpMethod.Put, silo.GraphQLUri) { Content = new StringContent("{}", Encoding.UTF8, "application/json") });
