@@ -33,4 +33,16 @@ if command -v systemctl >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 fi
 
 dotnet build TiBillet.sln -c Release -warnaserror --nologo -v quiet
-dotnet test TiBillet.sln -c Release --no-build --nologo "$@"
+
+log=$(mktemp)
+set +e
+dotnet test TiBillet.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over all test assemblies (each prints "Passed!/Failed! - Failed: F, Passed: P, …").
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
