@@ -5,16 +5,21 @@ namespace TiBillet.Bench.Load;
 /// <summary>Counts and latencies of one load run.</summary>
 public sealed record LoadResult(long Succeeded, long Failed, double Seconds, double[] LatenciesMs)
 {
+    /// <summary>Open loop only: how late each request started running after its scheduled time (the generator's own lag).</summary>
+    public double[] StartLagMs { get; init; } = [];
+
     public double PerSecond => Succeeded / Seconds;
 
-    public double Percentile(double p)
+    public double Percentile(double p) => Percentile(LatenciesMs, p);
+
+    public static double Percentile(double[] values, double p)
     {
-        if (LatenciesMs.Length == 0)
+        if (values.Length == 0)
         {
             return double.NaN;
         }
 
-        var sorted = LatenciesMs.Order().ToArray();
+        var sorted = values.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 }
@@ -61,37 +66,60 @@ public static class LoadGenerator
         long ok = 0, failed = 0;
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
-        var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
-        var clock = Stopwatch.StartNew();
-        long sent = 0;
-        while (sent < total)
+        var lags = new double[total];
+        // Completed requests are counted, not kept: holding every finished task would make each GC copy them all,
+        // and those pauses would be the generator's, not the system's.
+        long outstanding = 1;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Done()
         {
-            var due = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * perSecond) + 1);
-            for (; sent < due; sent++)
+            if (Interlocked.Decrement(ref outstanding) == 0)
             {
-                var i = sent;
-                var scheduled = i / perSecond;
-                inFlight.Add(Task.Run(async () =>
-                {
-                    bool success;
-                    try
-                    {
-                        success = await operation(i);
-                    }
-                    catch (Exception)
-                    {
-                        success = false;
-                    }
-
-                    latencies[i] = (clock.Elapsed.TotalSeconds - scheduled) * 1000;
-                    Interlocked.Increment(ref success ? ref ok : ref failed);
-                }));
+                drained.TrySetResult();
             }
-
-            await Task.Delay(1);
         }
 
-        await Task.WhenAll(inFlight);
-        return new LoadResult(ok, failed, duration.TotalSeconds, latencies);
+        async Task SendAsync(long i, double scheduled, Stopwatch clock)
+        {
+            bool success;
+            lags[i] = (clock.Elapsed.TotalSeconds - scheduled) * 1000;
+            try
+            {
+                success = await operation(i);
+            }
+            catch (Exception)
+            {
+                success = false;
+            }
+
+            latencies[i] = (clock.Elapsed.TotalSeconds - scheduled) * 1000;
+            Interlocked.Increment(ref success ? ref ok : ref failed);
+            Done();
+        }
+
+        // A dedicated thread paces the requests and starts each one itself (its synchronous part runs here, the rest on
+        // the thread pool). Timer-based delays and a queue hop added milliseconds of the generator's own lag per request.
+        var clock = Stopwatch.StartNew();
+        var pacer = new Thread(() =>
+        {
+            long sent = 0;
+            while (sent < total)
+            {
+                var due = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * perSecond) + 1);
+                for (; sent < due; sent++)
+                {
+                    Interlocked.Increment(ref outstanding);
+                    _ = SendAsync(sent, sent / perSecond, clock);
+                }
+
+                // 1 ms: a shorter sleep rounds to 0, a yield, and the pacer would spin a core.
+                Thread.Sleep(1);
+            }
+
+            Done();
+        }) { IsBackground = true, Name = "open-loop pacer" };
+        pacer.Start();
+        await drained.Task;
+        return new LoadResult(ok, failed, duration.TotalSeconds, latencies) { StartLagMs = lags };
     }
 }

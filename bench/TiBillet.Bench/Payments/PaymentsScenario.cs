@@ -126,8 +126,21 @@ public static class PaymentsScenario
             var avgBatch = (double)(writer.EntriesCommitted - entries0) / Math.Max(1, writer.BatchesCommitted - batches0);
             var writerBusy = (writer.BusyTime - busy0).TotalSeconds / grainPeak.Seconds;
             Log($"grains: {grainPeak.PerSecond:0}/s peak ({grainPeak.Failed} failed), average batch {avgBatch:0.0}, writer busy {writerBusy:P0}; open loop at {grainPeak.PerSecond * openFraction:0}/s");
+            using var gcLog = args.Contains("--gc-events") ? new GcEventLog() : null;
+            gcLog?.Recording = true;
+            var gc0 = GcSample.Take();
+            (batches0, entries0, busy0) = (writer.BatchesCommitted, writer.EntriesCommitted, writer.BusyTime);
+            var phases0 = writer.Phases;
+            var cpuOpen0 = CpuSample.Take();
             var grainHalf = await LoadGenerator.OpenLoopAsync(grainPeak.PerSecond * openFraction, measure, i => SaleAsync("o", i));
-            Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms ({grainHalf.Failed} failed)");
+            var cpuOpen = CpuSample.Take() - cpuOpen0;
+            Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p90 {grainHalf.Percentile(90):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms, max {grainHalf.Percentile(100):0.0} ms ({grainHalf.Failed} failed), generator start lag p99 {LoadResult.Percentile(grainHalf.StartLagMs, 99):0.0} ms");
+            Log($"grains: open loop CPU cores used: .NET {cpuOpen.ProcessSeconds / grainHalf.Seconds:0.00}, PostgreSQL {cpuOpen.PostgresSeconds / grainHalf.Seconds:0.00}; {GcSample.Take() - gc0}; {GcSample.LastEphemeral()}");
+            var openBatches = writer.BatchesCommitted - batches0;
+            var phases1 = writer.Phases;
+            Log($"grains: open loop average batch {(double)(writer.EntriesCommitted - entries0) / Math.Max(1, openBatches):0.0}, writer busy {(writer.BusyTime - busy0).TotalSeconds / grainHalf.Seconds:P0}, per batch: write {(phases1.Write - phases0.Write).TotalMilliseconds / Math.Max(1, openBatches):0.00} ms, commit {(phases1.Commit - phases0.Commit).TotalMilliseconds / Math.Max(1, openBatches):0.00} ms");
+            gcLog?.Recording = false;
+            gcLog?.Dump(Console.Error);
 
             // (b) GraphQL over HTTP: provided by the API side through this hook.
             var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure, openFraction));
@@ -241,6 +254,31 @@ public static class PaymentsScenario
         var phases = writer.Phases;
         Log($"writer phases (s): claim {phases.Claim.TotalSeconds:0.00}, build {phases.Build.TotalSeconds:0.00}, write {phases.Write.TotalSeconds:0.00}, commit {phases.Commit.TotalSeconds:0.00}");
         Log($"writer only: {entries / clock.Elapsed.TotalSeconds:0}/s, average batch {(double)entries / (writer.BatchesCommitted - b0):0.0}, busy {(writer.BusyTime - busy0).TotalSeconds / clock.Elapsed.TotalSeconds:P0}");
+
+        // Open loop at half that rate: each operation borrows a wallet (its sequence numbers stay in order) and returns it.
+        var free = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, clients));
+        var rate = entries / clock.Elapsed.TotalSeconds / 2;
+        var gc0 = GcSample.Take();
+        var open = await LoadGenerator.OpenLoopAsync(rate, measure, async i =>
+        {
+            if (!free.TryDequeue(out var c))
+            {
+                return false;
+            }
+
+            try
+            {
+                var seq = ++seqs[c];
+                var commit = await writer.SubmitAsync(new LedgerEntry(Guid.CreateVersion7(), new IdempotencyKey($"o-{c}-{seq}"), new byte[32], TransactionKind.Sale,
+                    [new LedgerLine(asset, 100, wallets[c], venueWallet)], [new WalletSequence(wallets[c], seq)], result, new VenueId("bench-venue"), null));
+                return commit.Status == LedgerCommitStatus.Committed;
+            }
+            finally
+            {
+                free.Enqueue(c);
+            }
+        });
+        Log($"writer only, open loop at {rate:0}/s: p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms ({open.Failed} failed: no free wallet); {GcSample.Take() - gc0}");
     }
 
     private static int FreePort()

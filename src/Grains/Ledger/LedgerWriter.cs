@@ -192,7 +192,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         Task<bool>? inFlight = null;
         while (await reader.WaitToReadAsync())
         {
-            var batch = new List<Pending>(Math.Min(_options.MaxBatch, 1024));
+            var batch = new List<Pending>(Math.Min(_options.MaxBatch, 64));
             while (batch.Count < _options.MaxBatch && reader.TryRead(out var p))
             {
                 batch.Add(p);

@@ -839,7 +839,7 @@ public sealed partial class WalletGrain(
     /// <summary>The last few answered keys, so a client's immediate retry is answered from memory. Bounded (STYLE: small state).</summary>
     private sealed class RecentResults
     {
-        private const int Capacity = 4;
+        private const int Capacity = 1;
         private readonly (string? Key, byte[] Hash, object Result)[] _items = new (string?, byte[], object)[Capacity];
         private int _next;
 
