@@ -41,10 +41,18 @@ public static class GraphQLSales
 
         Log($"GraphQL: warm-up {context.WarmUp.TotalSeconds:0}s, then closed loop with {Clients} clients for {context.Duration.TotalSeconds:0}s");
         await LoadGenerator.ClosedLoopAsync(Clients, context.WarmUp, i => SaleAsync("w", i));
+        var cpuPeak0 = CpuSample.Take();
         var peak = await LoadGenerator.ClosedLoopAsync(Clients, context.Duration, i => SaleAsync("p", i));
+        var cpuPeak = CpuSample.Take() - cpuPeak0;
+        Log($"GraphQL: peak CPU cores used: .NET {cpuPeak.ProcessSeconds / peak.Seconds:0.00}, PostgreSQL {cpuPeak.PostgresSeconds / peak.Seconds:0.00}");
         Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms; open loop at {peak.PerSecond * context.OpenFraction:0}/s");
+        LoadGenerator.FullCollection();
+        var gc0 = GcSample.Take();
+        var cpu0 = CpuSample.Take();
         var open = await LoadGenerator.OpenLoopAsync(peak.PerSecond * context.OpenFraction, context.Duration, i => SaleAsync("o", i));
-        Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p99 {open.Percentile(99):0.0} ms ({open.Failed} failed)");
+        var cpu = CpuSample.Take() - cpu0;
+        Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms, max {open.Percentile(100):0.0} ms ({open.Failed} failed)");
+        Log($"GraphQL: open loop CPU cores used: .NET {cpu.ProcessSeconds / open.Seconds:0.00}, PostgreSQL {cpu.PostgresSeconds / open.Seconds:0.00}; {GcSample.Take() - gc0}");
         return (peak, open);
     }
 

@@ -85,4 +85,11 @@ public sealed class LedgerWriterOptions
     /// writes at once when idle, which measured best for latency; a few milliseconds trade latency for bigger batches.
     /// </summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Smallest batch written while the previous one is still committing (pipelining). A smaller batch waits for that
+    /// commit and grows meanwhile instead: at moderate load that halves the batches, and with them the database's fixed
+    /// per-batch work (measured in BENCHMARKS.md). 1 always pipelines.
+    /// </summary>
+    public int PipelineMinBatch { get; set; } = 32;
 }

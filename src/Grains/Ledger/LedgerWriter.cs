@@ -207,10 +207,17 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                if (_resync && inFlight is not null)
+                if (inFlight is not null && (_resync || batch.Count < _options.PipelineMinBatch))
                 {
+                    // A small batch grows while the commit in flight finishes: each batch costs the database a fixed
+                    // amount of work, and at moderate load that cost, not the rows, is what queues the next sales.
+                    // (A failed commit sets _resync; PrepareAsync then re-reads the chain tip.)
                     await inFlight;
                     inFlight = null;
+                    while (batch.Count < _options.MaxBatch && reader.TryRead(out var more))
+                    {
+                        batch.Add(more);
+                    }
                 }
 
                 Prepared? prepared = null;

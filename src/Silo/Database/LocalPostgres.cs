@@ -151,6 +151,9 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             // No Unix socket: the default socket folder may not exist or be writable, and we only talk TCP.
             "-c", "unix_socket_directories=",
             "-c", "max_connections=200",
+            // New WAL segments are not zero-filled first: filling 16 MB stalled every commit behind it for tens of
+            // milliseconds (seen as latency spikes under load). Durability is unchanged: WAL is still fsynced on commit.
+            "-c", "wal_init_zero=off",
         ];
         foreach (var (name, value) in settings)
         {

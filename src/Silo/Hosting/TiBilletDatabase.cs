@@ -56,6 +56,14 @@ public sealed class TiBilletDatabase : IAsyncDisposable
     public static async Task<TiBilletDatabase> OpenAsync(string connectionString, LocalPostgres? managed, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Our code keeps no session state (no SET, LISTEN, temp tables or session advisory locks), so a pooled
+        // connection needs no reset: the reset is seven statements on every return to the pool, which measured a
+        // third of the database's work for a wallet activation. An operator's connection string may still say otherwise.
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
         builder.UseLoggerFactory(loggerFactory);
         var dataSource = builder.Build();
         try
