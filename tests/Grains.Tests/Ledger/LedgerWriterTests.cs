@@ -120,6 +120,43 @@ public sealed class LedgerWriterTests : IAsyncLifetime
         Assert.Equal(40, await LedgerSql.ScalarAsync(Db, "SELECT sum(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10_000)]
+    public async Task Pipelined_or_waiting_for_the_commit_in_flight_every_entry_commits_once_in_chain_order(int pipelineMinBatch)
+    {
+        // 1: every batch is written while the previous one commits; 10,000: every batch waits for that commit first.
+        await using var writer = new LedgerWriter(Db, Options.Create(new LedgerWriterOptions { PipelineMinBatch = pipelineMinBatch }), NullLogger<LedgerWriter>.Instance);
+        var asset = AssetId.New();
+        var sink = WalletId.New();
+        var wallets = Enumerable.Range(0, 32).Select(_ => WalletId.New()).ToArray();
+        await Task.WhenAll(wallets.Select(w => writer.SubmitAsync(Entry(asset, 100, WalletId.MintOf(asset), w, new WalletSequence(w, 1)))));
+
+        var results = await Task.WhenAll(wallets.Select(async w =>
+        {
+            var statuses = new List<LedgerCommitStatus>();
+            for (var seq = 2; seq <= 21; seq++)
+            {
+                statuses.Add((await writer.SubmitAsync(Entry(asset, 1, w, sink, new WalletSequence(w, seq)))).Status);
+            }
+
+            return statuses;
+        }));
+
+        Assert.All(results.SelectMany(r => r), s => Assert.Equal(LedgerCommitStatus.Committed, s));
+        Assert.Equal(640, await LedgerSql.BalanceAsync(Db, sink, asset));
+        foreach (var w in wallets)
+        {
+            Assert.Equal(80, await LedgerSql.BalanceAsync(Db, w, asset));
+        }
+
+        Assert.Equal(
+            await LedgerSql.ScalarAsync(Db, "SELECT max(height) FROM ledger_chain WHERE writer_id = $1", writer.WriterId),
+            await LedgerSql.ScalarAsync(Db, "SELECT count(*) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
+        Assert.True((await new LedgerVerifier(Db).VerifyAsync(TestContext.Current.CancellationToken)).Clean);
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
     [Fact]
     public async Task Each_writer_keeps_its_own_chain_and_verification_detects_tampering()
     {
