@@ -20,8 +20,8 @@ public sealed class DocumentCache : IConfigureExecution
 
     private readonly ConcurrentDictionary<string, GraphQLDocument> _documents = new(StringComparer.Ordinal);
 
-    // Before the other execution configuration, so every later step sees the cached document.
-    public float SortOrder => 50;
+    // After the execution options are configured (100), so CachedDocumentValidationRules is complete when read here.
+    public float SortOrder => 200;
 
     public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions options, ExecutionDelegate next)
     {
@@ -30,6 +30,8 @@ public sealed class DocumentCache : IConfigureExecution
         if (query is not null && _documents.TryGetValue(query, out var document))
         {
             options.Document = document;
+            // The document-only rules passed when it was cached; only the per-request ones run again.
+            options.ValidationRules = options.CachedDocumentValidationRules ?? [];
             cached = true;
         }
 

@@ -148,6 +148,26 @@ public sealed class EndpointTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_cached_document_still_checks_each_request_s_variables()
+    {
+        const string Login = "mutation($e: String!, $s: String!) { login(email: $e, secret: $s) { token } }";
+        var uncachedWrongType = await silo.PostAsync(Login + $" # {Guid.NewGuid():N}", new { e = 12, s = "wrong-secret" });
+        var uncachedMissing = await silo.PostAsync(Login + $" # {Guid.NewGuid():N}", new { e = "nobody@example.org" });
+        var query = Login + $" # {Guid.NewGuid():N}";
+        Assert.Equal("UNAUTHENTICATED", (await silo.PostAsync(query, new { e = "nobody@example.org", s = "wrong-secret" })).ErrorCode());
+
+        var wrongType = await silo.PostAsync(query, new { e = 12, s = "wrong-secret" });
+        var missing = await silo.PostAsync(query, new { e = "nobody@example.org" });
+
+        Assert.Equal("INVALID_VALUE", uncachedWrongType.ErrorCode());
+        Assert.Equal(uncachedWrongType.ErrorCode(), wrongType.ErrorCode());
+        Assert.NotNull(uncachedMissing.ErrorCode());
+        Assert.Equal(uncachedMissing.ErrorCode(), missing.ErrorCode());
+        Assert.Null(wrongType.Body["data"]);
+        Assert.Null(missing.Body["data"]);
+    }
+
+    [Fact]
     public async Task Other_methods_are_refused()
     {
         var response = await silo.SendAsync(new HttpRequestMessage(HttpMethod.Put, silo.GraphQLUri) { Content = new StringContent("{}", Encoding.UTF8, "application/json") });
