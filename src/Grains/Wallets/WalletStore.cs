@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Npgsql;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
@@ -7,11 +8,121 @@ namespace TiBillet.Grains.Wallets;
 /// <summary>What a wallet grain loads: its kind (null if unknown), committed balances, last sequence number, and optionally a stored operation.</summary>
 public sealed record WalletSnapshot(WalletKind? Kind, Dictionary<AssetId, long> Balances, long Sequence, StoredOperation? Operation);
 
-/// <summary>The wallet grain's reads, each one round trip.</summary>
-public sealed class WalletStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// The wallet grain's reads. Plain loads (activation, reload after a refused write) are gathered: whatever arrives while
+/// one query runs is read by the next one, so a thousand wallets activating at once (a silo restart during a festival)
+/// cost a few queries instead of a thousand. A load with an idempotency key is its own round trip.
+/// </summary>
+public sealed class WalletStore(NpgsqlDataSource dataSource) : IDisposable
 {
+    /// <summary>Most wallets read by one gathered query.</summary>
+    public const int MaxLoadBatch = 256;
+
+    private const string LoadWalletsSql =
+        """
+        SELECT x.ord, w.kind, (SELECT coalesce(max(s.seq), 0) FROM ledger_wallet_sequence s WHERE s.wallet_id = x.id), b.asset_id, b.balance
+        FROM unnest($1::uuid[]) WITH ORDINALITY AS x(id, ord)
+        LEFT JOIN ledger_wallets w ON w.wallet_id = x.id
+        LEFT JOIN ledger_balances b ON b.wallet_id = x.id
+        """;
+
+    private readonly Channel<PendingLoad> _loads = Channel.CreateUnbounded<PendingLoad>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
     /// <summary>Loads the wallet and, when <paramref name="key"/> is given, the operation stored under that key.</summary>
-    public async Task<WalletSnapshot> LoadAsync(WalletId wallet, IdempotencyKey? key, CancellationToken cancellationToken = default)
+    public Task<WalletSnapshot> LoadAsync(WalletId wallet, IdempotencyKey? key, CancellationToken cancellationToken = default) =>
+        key is { } k ? LoadWithOperationAsync(wallet, k, cancellationToken) : LoadGatheredAsync(wallet, cancellationToken);
+
+    public void Dispose() => _loads.Writer.TryComplete();
+
+    private async Task<WalletSnapshot> LoadGatheredAsync(WalletId wallet, CancellationToken cancellationToken)
+    {
+        var pending = new PendingLoad(wallet, new TaskCompletionSource<WalletSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_loads.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(WalletStore));
+        }
+
+        if (_loop is null)
+        {
+            lock (_startLock)
+            {
+                _loop ??= Task.Run(RunLoadsAsync);
+            }
+        }
+
+        return await pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunLoadsAsync()
+    {
+        var reader = _loads.Reader;
+        var batch = new List<PendingLoad>(16);
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxLoadBatch && reader.TryRead(out var p))
+            {
+                batch.Add(p);
+            }
+
+            try
+            {
+                var snapshots = await ReadWalletsAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(snapshots[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Each caller sees the failure as its own read failing (the grain's call fails; the client retries).
+                foreach (var p in batch)
+                {
+                    p.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task<WalletSnapshot[]> ReadWalletsAsync(List<PendingLoad> batch)
+    {
+        var kinds = new WalletKind?[batch.Count];
+        var sequences = new long[batch.Count];
+        // One dictionary per request, even for the same wallet twice: each grain owns and changes its own.
+        var balances = new Dictionary<AssetId, long>[batch.Count];
+        var ids = new Guid[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ids[i] = batch[i].Wallet.Value;
+            balances[i] = [];
+        }
+
+        await using var cmd = dataSource.CreateCommand(LoadWalletsSql);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var i = (int)reader.GetInt64(0) - 1;
+            kinds[i] = reader.IsDBNull(1) ? null : (WalletKind)reader.GetInt16(1);
+            sequences[i] = reader.GetInt64(2);
+            if (!reader.IsDBNull(3))
+            {
+                balances[i][new AssetId(reader.GetGuid(3))] = reader.GetInt64(4);
+            }
+        }
+
+        var snapshots = new WalletSnapshot[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            snapshots[i] = new WalletSnapshot(kinds[i], balances[i], sequences[i], null);
+        }
+
+        return snapshots;
+    }
+
+    private async Task<WalletSnapshot> LoadWithOperationAsync(WalletId wallet, IdempotencyKey key, CancellationToken cancellationToken)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(conn);
@@ -26,13 +137,10 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
         {
             Parameters = { new NpgsqlParameter<Guid> { TypedValue = wallet.Value } },
         });
-        if (key is { } k)
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1")
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1")
-            {
-                Parameters = { new NpgsqlParameter<string> { TypedValue = k.Value } },
-            });
-        }
+            Parameters = { new NpgsqlParameter<string> { TypedValue = key.Value } },
+        });
 
         await batch.PrepareAsync(cancellationToken);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -50,17 +158,16 @@ public sealed class WalletStore(NpgsqlDataSource dataSource)
         }
 
         StoredOperation? operation = null;
-        if (key is not null)
+        await reader.NextResultAsync(cancellationToken);
+        if (await reader.ReadAsync(cancellationToken))
         {
-            await reader.NextResultAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                operation = new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
-            }
+            operation = new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
         }
 
         return new WalletSnapshot(kind, balances, sequence, operation);
     }
+
+    private sealed record PendingLoad(WalletId Wallet, TaskCompletionSource<WalletSnapshot> Completion);
 
     /// <summary>The operation stored under <paramref name="key"/>, or null.</summary>
     public async Task<StoredOperation?> FindOperationAsync(IdempotencyKey key, CancellationToken cancellationToken = default)
