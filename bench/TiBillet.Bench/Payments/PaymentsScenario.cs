@@ -184,7 +184,7 @@ public static class PaymentsScenario
             Log($"registered {MemoryWallets} cards in {phase.Elapsed.TotalSeconds:0.0}s");
             phase.Restart();
             var cpuActivate0 = CpuSample.Take();
-            await ForEachAsync(walletIds, int.TryParse(Environment.GetEnvironmentVariable("EXP_ACT"), out var act) ? act : 64, async (wallet, _) => await grains.GetWallet(wallet).GetDetailsAsync());
+            await ForEachAsync(walletIds, 512, async (wallet, _) => await grains.GetWallet(wallet).GetDetailsAsync());
             var cpuActivate = CpuSample.Take() - cpuActivate0;
             Log($"activated {MemoryWallets} wallets in {phase.Elapsed.TotalSeconds:0.0}s (CPU cores: .NET {cpuActivate.ProcessSeconds / phase.Elapsed.TotalSeconds:0.00}, PostgreSQL {cpuActivate.PostgresSeconds / phase.Elapsed.TotalSeconds:0.00})");
             LoadGenerator.FullCollection();
