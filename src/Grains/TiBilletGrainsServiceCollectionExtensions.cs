@@ -17,7 +17,8 @@ public static class TiBilletGrainsServiceCollectionExtensions
     public static IServiceCollection AddTiBilletGrains(this IServiceCollection services, Action<LedgerWriterOptions>? configureLedger = null)
     {
         var options = services.AddOptions<LedgerWriterOptions>()
-            .Validate(o => o.MaxBatch >= 1 && o.MaxWait >= TimeSpan.Zero && o.MaxWait <= TimeSpan.FromSeconds(1), "LedgerWriterOptions: MaxBatch ≥ 1, 0 ≤ MaxWait ≤ 1 s.");
+            .Validate(o => o.MaxBatch >= 1 && o.MaxWait >= TimeSpan.Zero && o.MaxWait <= TimeSpan.FromSeconds(1) && o.PipelineMinBatch >= 1,
+                "LedgerWriterOptions: MaxBatch ≥ 1, 0 ≤ MaxWait ≤ 1 s, PipelineMinBatch ≥ 1.");
         if (configureLedger is not null)
         {
             options.Configure(configureLedger);

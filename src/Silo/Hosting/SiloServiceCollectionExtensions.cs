@@ -7,6 +7,8 @@ public static class SiloServiceCollectionExtensions
     {
         services.AddTiBilletHealth();
         services.AddOptions<BootstrapOptions>().BindConfiguration(nameof(BootstrapOptions));
+        // Group-commit tuning for operators (validated where the grains register the writer).
+        services.AddOptions<TiBillet.Grains.Ledger.LedgerWriterOptions>().BindConfiguration(nameof(TiBillet.Grains.Ledger.LedgerWriterOptions));
         services.AddHostedService<AdminBootstrap>();
         return services;
     }
