@@ -30,7 +30,6 @@ public sealed partial class WalletGrain(
     private const int MaxQuantity = 100_000;
     private const int MaxReasonLength = 500;
 
-    private readonly RecentResults _recent = new();
     private WalletId _id;
     private WalletKind? _kind;
     private Dictionary<AssetId, long> _balances = [];
@@ -126,11 +125,6 @@ public sealed partial class WalletGrain(
     private async Task<PaymentResult> PayJointAsync(WalletPayment payment, byte[] hash, WalletId upper, CancellationToken cancellationToken)
     {
         var key = IdempotencyKey.Parse(payment.Sale.Key.Value);
-        if (TryReplayRecent<PaymentResult>(key, hash, out var recent))
-        {
-            return recent;
-        }
-
         RequireOwnWallet();
         var reloaded = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -151,17 +145,15 @@ public sealed partial class WalletGrain(
                         _balances[b.Asset] = b.Amount;
                     }
 
-                    _recent.Add(key, hash, outcome.Result);
                     return outcome.Result;
                 case JointPaymentStatus.Replayed:
                     await ReloadAsync(null, cancellationToken);
-                    _recent.Add(key, hash, outcome.Result!);
                     return outcome.Result!;
                 case JointPaymentStatus.Declined when !reloaded:
                     reloaded = true;
                     if (await ReloadAsync(key, cancellationToken) is { } stored)
                     {
-                        return Replay<PaymentResult>(key, hash, stored);
+                        return Replay<PaymentResult>(hash, stored);
                     }
 
                     continue;
@@ -193,11 +185,6 @@ public sealed partial class WalletGrain(
 
         var key = IdempotencyKey.Parse(payment.Sale.Key.Value);
         var hash = HashPayment(payment);
-        if (TryReplayRecent<PaymentResult>(key, hash, out var recent))
-        {
-            return new JointPaymentOutcome(JointPaymentStatus.Replayed, recent, []);
-        }
-
         RequireOwnWallet();
         var reloaded = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -212,7 +199,7 @@ public sealed partial class WalletGrain(
                 // As in RunAsync: a rule that fails now must not hide the first result of a retried key.
                 if (await store.FindOperationAsync(key, cancellationToken) is { } earlier)
                 {
-                    return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(key, hash, earlier), []);
+                    return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(hash, earlier), []);
                 }
 
                 throw;
@@ -225,7 +212,7 @@ public sealed partial class WalletGrain(
                     reloaded = true;
                     if (await ReloadAsync(key, cancellationToken) is { } stored)
                     {
-                        return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(key, hash, stored), []);
+                        return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(hash, stored), []);
                     }
 
                     continue;
@@ -239,12 +226,11 @@ public sealed partial class WalletGrain(
             {
                 case LedgerCommitStatus.Committed:
                     Apply(plan.Entry, commit);
-                    _recent.Add(key, hash, plan.Result);
                     var theirs = commit.Balances.Where(b => b.Wallet == lower).Select(b => new AssetBalance(b.Asset, b.Balance)).ToImmutableArray();
                     return new JointPaymentOutcome(JointPaymentStatus.Committed, plan.Result, theirs);
                 case LedgerCommitStatus.Duplicate:
                     await ReloadAsync(null, cancellationToken);
-                    return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(key, hash, commit.Existing!), []);
+                    return new JointPaymentOutcome(JointPaymentStatus.Replayed, Replay<PaymentResult>(hash, commit.Existing!), []);
                 default:
                     // Either wallet may be the stale one: both reload, and the offering wallet offers again.
                     LogStale(logger, _id.Value, commit.Status.ToString());
@@ -467,18 +453,18 @@ public sealed partial class WalletGrain(
         }
 
         var hash = new RequestHasher("fusion").Add(_id).Add(request.Target).Add(request.Card).Finish();
-        if (TryReplayRecent<MovementResult>(request.Key, hash, out var recent))
-        {
-            return recent;
-        }
-
         if (await store.FindKindAsync(request.Target, cancellationToken) != WalletKind.User)
         {
             throw new DomainException(ErrorCodes.BadUserInput, "A card's wallet fuses into a user wallet.");
         }
 
         // Everything must move, including credits that reached this wallet from elsewhere: start from the committed truth.
-        await ReloadAsync(null, cancellationToken);
+        // A key already used replays its first result (after the first fusion there is nothing left to move).
+        if (await ReloadAsync(request.Key, cancellationToken) is { } earlier)
+        {
+            return Replay<MovementResult>(hash, earlier);
+        }
+
         return await RunAsync(request.Key, hash, () =>
         {
             var lines = _balances.Where(b => b.Value > 0).OrderBy(b => b.Key.Value)
@@ -574,11 +560,6 @@ public sealed partial class WalletGrain(
         where T : class
     {
         IdempotencyKey.Parse(key.Value);
-        if (TryReplayRecent<T>(key, hash, out var recent))
-        {
-            return recent;
-        }
-
         RequireOwnWallet();
         _loadedByActivation = false;
         var reloaded = false;
@@ -594,7 +575,7 @@ public sealed partial class WalletGrain(
                 // A rule that fails now (asset archived, rights revoked since) must not hide the first result of a retried key.
                 if (await store.FindOperationAsync(key, cancellationToken) is { } earlier)
                 {
-                    return Replay<T>(key, hash, earlier);
+                    return Replay<T>(hash, earlier);
                 }
 
                 throw;
@@ -607,7 +588,7 @@ public sealed partial class WalletGrain(
                     reloaded = true;
                     if (await ReloadAsync(key, cancellationToken) is { } stored)
                     {
-                        return Replay<T>(key, hash, stored);
+                        return Replay<T>(hash, stored);
                     }
 
                     continue;
@@ -621,13 +602,12 @@ public sealed partial class WalletGrain(
             {
                 case LedgerCommitStatus.Committed:
                     Apply(plan.Entry, commit);
-                    _recent.Add(key, hash, plan.Result);
                     LogCommitted(logger, _id.Value, plan.Entry.Kind, plan.Entry.OperationId);
                     return plan.Result;
                 case LedgerCommitStatus.Duplicate:
                     // Our memory may predate that first operation (another activation ran it): reload before answering.
                     await ReloadAsync(null, cancellationToken);
-                    return Replay<T>(key, hash, commit.Existing!);
+                    return Replay<T>(hash, commit.Existing!);
                 default:
                     LogStale(logger, _id.Value, commit.Status.ToString());
                     await ReloadAsync(null, cancellationToken);
@@ -695,22 +675,7 @@ public sealed partial class WalletGrain(
         return snapshot.Operation;
     }
 
-    private bool TryReplayRecent<T>(IdempotencyKey key, byte[] hash, out T result)
-        where T : class
-    {
-        if (_recent.TryGet(key, out var storedHash, out var stored))
-        {
-            result = storedHash.AsSpan().SequenceEqual(hash) && stored is T typed
-                ? typed
-                : throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
-            return true;
-        }
-
-        result = null!;
-        return false;
-    }
-
-    private T Replay<T>(IdempotencyKey key, byte[] hash, StoredOperation stored)
+    private T Replay<T>(byte[] hash, StoredOperation stored)
         where T : class
     {
         if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
@@ -718,9 +683,7 @@ public sealed partial class WalletGrain(
             throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
         }
 
-        var result = serializer.Deserialize<T>(stored.Result) ?? throw new InvalidOperationException("A stored result could not be read.");
-        _recent.Add(key, hash, result);
-        return result;
+        return serializer.Deserialize<T>(stored.Result) ?? throw new InvalidOperationException("A stored result could not be read.");
     }
 
     private void RequireOwnWallet()
@@ -834,37 +797,6 @@ public sealed partial class WalletGrain(
         public static Plan<T> Decline(T result) => new(null, result, true);
 
         public static Plan<T> Nothing(T result) => new(null, result, false);
-    }
-
-    /// <summary>The last few answered keys, so a client's immediate retry is answered from memory. Bounded (STYLE: small state).</summary>
-    private sealed class RecentResults
-    {
-        private const int Capacity = 1;
-        private readonly (string? Key, byte[] Hash, object Result)[] _items = new (string?, byte[], object)[Capacity];
-        private int _next;
-
-        public bool TryGet(IdempotencyKey key, out byte[] hash, out object result)
-        {
-            foreach (var item in _items)
-            {
-                if (item.Key == key.Value)
-                {
-                    hash = item.Hash;
-                    result = item.Result;
-                    return true;
-                }
-            }
-
-            hash = [];
-            result = null!;
-            return false;
-        }
-
-        public void Add(IdempotencyKey key, byte[] hash, object result)
-        {
-            _items[_next] = (key.Value, hash, result);
-            _next = (_next + 1) % Capacity;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wallet {WalletId} committed {Kind} operation {OperationId}")]

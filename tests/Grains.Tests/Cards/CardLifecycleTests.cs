@@ -39,6 +39,16 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
         var again = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(key, email), Ct);
         Assert.Equal(link.UserWallet, again.UserWallet);
         Assert.Empty(again.Moved);
+
+        // The wallet's fusion itself, retried with its key, replays the first result from the ledger (nothing is kept in memory).
+        var replay = await fixture.Grains.GetWallet(cardWallet).FuseIntoAsync(new FusionRequest(key, link.UserWallet, card), Ct);
+        Assert.Equal(900, replay.Movements.Sum(m => m.Amount));
+        await using (var cmd = fixture.Database.DataSource.CreateCommand("SELECT operation_id FROM ledger_operations WHERE idempotency_key = $1"))
+        {
+            cmd.Parameters.Add(new() { Value = key.Value });
+            Assert.Equal(await cmd.ExecuteScalarAsync(Ct), replay.OperationId);
+        }
+
         Assert.True((await net.PayAsync(card, 800)).Approved);
     }
 
