@@ -151,7 +151,7 @@ public static class PaymentsScenario
 
             // (b) GraphQL over HTTP: provided by the API side through this hook.
             LoadGenerator.FullCollection();
-            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure, openFraction));
+            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure, openFraction, args.Contains("--gc-events")));
 
             if (grainsOnly)
             {
