@@ -88,21 +88,56 @@ public sealed class WalletStore(NpgsqlDataSource dataSource) : IDisposable
 
     private async Task<WalletSnapshot[]> ReadWalletsAsync(List<PendingLoad> batch)
     {
-        var kinds = new WalletKind?[batch.Count];
-        var sequences = new long[batch.Count];
-        // One dictionary per request, even for the same wallet twice: each grain owns and changes its own.
-        var balances = new Dictionary<AssetId, long>[batch.Count];
         var ids = new Guid[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             ids[i] = batch[i].Wallet.Value;
+        }
+
+        await using var conn = await dataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlBatch(conn) { BatchCommands = { WalletsCommand(ids) } };
+        await using var reader = await cmd.ExecuteReaderAsync();
+        return await ReadSnapshotsAsync(reader, ids.Length, CancellationToken.None);
+    }
+
+    private async Task<WalletSnapshot> LoadWithOperationAsync(WalletId wallet, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(conn)
+        {
+            BatchCommands =
+            {
+                WalletsCommand([wallet.Value]),
+                new NpgsqlBatchCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1")
+                {
+                    Parameters = { new NpgsqlParameter<string> { TypedValue = key.Value } },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var snapshot = (await ReadSnapshotsAsync(reader, 1, cancellationToken))[0];
+        await reader.NextResultAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? snapshot with { Operation = new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3)) }
+            : snapshot;
+    }
+
+    private static NpgsqlBatchCommand WalletsCommand(Guid[] ids) =>
+        new(LoadWalletsSql) { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } } };
+
+    /// <summary>Reads the rows of <see cref="LoadWalletsSql"/>: at least one per requested wallet, kind null for an unknown one.</summary>
+    private static async Task<WalletSnapshot[]> ReadSnapshotsAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
+    {
+        var kinds = new WalletKind?[count];
+        var sequences = new long[count];
+        // One dictionary per request, even for the same wallet twice: each grain owns and changes its own.
+        var balances = new Dictionary<AssetId, long>[count];
+        for (var i = 0; i < count; i++)
+        {
             balances[i] = [];
         }
 
-        await using var cmd = dataSource.CreateCommand(LoadWalletsSql);
-        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        while (await reader.ReadAsync(cancellationToken))
         {
             var i = (int)reader.GetInt64(0) - 1;
             kinds[i] = reader.IsDBNull(1) ? null : (WalletKind)reader.GetInt16(1);
@@ -113,58 +148,13 @@ public sealed class WalletStore(NpgsqlDataSource dataSource) : IDisposable
             }
         }
 
-        var snapshots = new WalletSnapshot[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var snapshots = new WalletSnapshot[count];
+        for (var i = 0; i < count; i++)
         {
             snapshots[i] = new WalletSnapshot(kinds[i], balances[i], sequences[i], null);
         }
 
         return snapshots;
-    }
-
-    private async Task<WalletSnapshot> LoadWithOperationAsync(WalletId wallet, IdempotencyKey key, CancellationToken cancellationToken)
-    {
-        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(conn);
-        // One statement for kind, last sequence number and balances: at least one row, kind null for an unknown wallet.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            """
-            SELECT w.kind, (SELECT coalesce(max(s.seq), 0) FROM ledger_wallet_sequence s WHERE s.wallet_id = $1), b.asset_id, b.balance
-            FROM (SELECT $1::uuid AS id) x
-            LEFT JOIN ledger_wallets w ON w.wallet_id = x.id
-            LEFT JOIN ledger_balances b ON b.wallet_id = x.id
-            """)
-        {
-            Parameters = { new NpgsqlParameter<Guid> { TypedValue = wallet.Value } },
-        });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT operation_id, kind, request_hash, result FROM ledger_operations WHERE idempotency_key = $1")
-        {
-            Parameters = { new NpgsqlParameter<string> { TypedValue = key.Value } },
-        });
-
-        await batch.PrepareAsync(cancellationToken);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        WalletKind? kind = null;
-        long sequence = 0;
-        var balances = new Dictionary<AssetId, long>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            kind = reader.IsDBNull(0) ? null : (WalletKind)reader.GetInt16(0);
-            sequence = reader.GetInt64(1);
-            if (!reader.IsDBNull(2))
-            {
-                balances[new AssetId(reader.GetGuid(2))] = reader.GetInt64(3);
-            }
-        }
-
-        StoredOperation? operation = null;
-        await reader.NextResultAsync(cancellationToken);
-        if (await reader.ReadAsync(cancellationToken))
-        {
-            operation = new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3));
-        }
-
-        return new WalletSnapshot(kind, balances, sequence, operation);
     }
 
     private sealed record PendingLoad(WalletId Wallet, TaskCompletionSource<WalletSnapshot> Completion);
