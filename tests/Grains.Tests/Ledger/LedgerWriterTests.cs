@@ -210,4 +210,40 @@ public sealed class LedgerWriterTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.BadUserInput, ex.Code);
         Assert.Equal(LedgerCommitStatus.Committed, (await fine).Status);
     }
+
+    [Fact]
+    public async Task A_connection_killed_between_batches_is_replaced_and_the_next_batch_still_commits()
+    {
+        // A database of its own, reached under an application name, so that only this writer's backends are killed.
+        var connectionString = await TestPostgres.CreateDatabaseAsync("lanes");
+        await using var database = await TiBillet.Silo.Hosting.TiBilletDatabase.OpenAsync(
+            new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "ledger-lanes" }.ConnectionString, null,
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
+        await using var admin = TestPostgres.DataSource(connectionString);
+        await using var writer = new LedgerWriter(database.DataSource, Options.Create(new LedgerWriterOptions()), NullLogger<LedgerWriter>.Instance);
+        var asset = AssetId.New();
+        var mint = WalletId.MintOf(asset);
+        var wallets = Enumerable.Range(0, 4).Select(_ => WalletId.New()).ToArray();
+        Assert.Equal(LedgerCommitStatus.Committed, (await writer.SubmitAsync(Entry(asset, 100, mint, wallets[0], new WalletSequence(wallets[0], 1)))).Status);
+
+        for (var round = 1; round < wallets.Length; round++)
+        {
+            // As a server restart or a failover would: every backend of the writer's data source goes away while idle.
+            var killed = await LedgerSql.ScalarAsync(admin,
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'ledger-lanes'");
+            Assert.True(killed >= 1);
+            var w = wallets[round];
+            var commit = await writer.SubmitAsync(Entry(asset, 100, mint, w, new WalletSequence(w, 1)));
+            Assert.Equal(LedgerCommitStatus.Committed, commit.Status);
+        }
+
+        foreach (var w in wallets)
+        {
+            Assert.Equal(100, await LedgerSql.BalanceAsync(admin, w, asset));
+        }
+
+        Assert.Equal(wallets.Length, await LedgerSql.ScalarAsync(admin, "SELECT count(*) FROM ledger_operations"));
+        Assert.True((await new LedgerVerifier(admin).VerifyAsync(TestContext.Current.CancellationToken)).Clean);
+        await LedgerSql.AssertInvariantsAsync(admin);
+    }
 }
