@@ -53,7 +53,7 @@ public static class TiBilletGraphQLExtensions
             .AddSchema<TiBilletSchema>()
             .AddSystemTextJson()
             .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
-            .AddValidationRule<AuthorizationValidationRule>(useForCachedDocuments: true)
+            .AddValidationRule<AuthorizationValidationRule>()
             .ConfigureExecution<DocumentCache>()
             .AddComplexityAnalyzer()
             .ConfigureExecutionOptions(o =>

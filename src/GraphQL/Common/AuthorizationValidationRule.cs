@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using GraphQL;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using TiBillet.Grains.Common;
@@ -9,13 +11,39 @@ namespace TiBillet.GraphQL.Common;
 /// Enforces each root field's <see cref="Policies"/> during validation, so a refused request executes nothing.
 /// Mutation and subscription fields without a declared policy are refused: nothing that changes state is open by accident.
 /// Query fields without one require a signed-in caller; introspection stays open.
+/// While it validates a document the rule notes the document's root fields, so that <see cref="DocumentCache"/> can
+/// authorize each later use of the cached document with <see cref="Authorize"/> instead of walking it again.
 /// </summary>
 public sealed class AuthorizationValidationRule : ValidationRuleBase
 {
-    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
-        new(new MatchingNodeVisitor<GraphQLField>((node, ctx) => Check(node, ctx)));
+    private static readonly ConditionalWeakTable<GraphQLDocument, List<RootField>> Seen = [];
 
-    private static void Check(GraphQLField node, ValidationContext context)
+    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    {
+        var roots = new List<RootField>();
+        Seen.AddOrUpdate(context.Document, roots);
+        return new(new MatchingNodeVisitor<GraphQLField>((node, ctx) => Check(node, ctx, roots)));
+    }
+
+    /// <summary>The root fields this rule found in <paramref name="document"/>, in document order; null if it never validated it.</summary>
+    public static IReadOnlyList<RootField>? RootFieldsOf(GraphQLDocument document) => Seen.TryGetValue(document, out var roots) ? roots : null;
+
+    /// <summary>The errors the rule would report for <paramref name="user"/> on a document with these root fields; null when allowed.</summary>
+    public static ExecutionErrors? Authorize(GraphQLDocument document, IReadOnlyList<RootField> roots, ClaimsPrincipal? user)
+    {
+        ExecutionErrors? errors = null;
+        foreach (var root in roots)
+        {
+            if (Refusal(root, document, user) is { } error)
+            {
+                (errors ??= []).Add(error);
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Check(GraphQLField node, ValidationContext context, List<RootField> roots)
     {
         var parent = context.TypeInfo.GetParentType();
         var schema = context.Schema;
@@ -27,10 +55,19 @@ public sealed class AuthorizationValidationRule : ValidationRuleBase
             return;
         }
 
-        var policy = field.GetPolicy() ?? (isQuery ? Policies.Authenticated : null);
-        var user = context.User ?? new ClaimsPrincipal();
+        var root = new RootField(node, field.Name, field.GetPolicy() ?? (isQuery ? Policies.Authenticated : null));
+        roots.Add(root);
+        if (Refusal(root, context.Document, context.User) is { } error)
+        {
+            context.ReportError(error);
+        }
+    }
+
+    private static ValidationError? Refusal(RootField root, GraphQLDocument document, ClaimsPrincipal? caller)
+    {
+        var user = caller ?? new ClaimsPrincipal();
         var authenticated = user.Identity?.IsAuthenticated == true;
-        var allowed = policy switch
+        var allowed = root.Policy switch
         {
             Policies.Public => true,
             Policies.Authenticated => authenticated,
@@ -42,12 +79,15 @@ public sealed class AuthorizationValidationRule : ValidationRuleBase
         };
         if (allowed)
         {
-            return;
+            return null;
         }
 
         var (code, message) = authenticated
-            ? (ErrorCodes.Forbidden, $"You may not use '{field.Name}'.")
-            : (ErrorCodes.Unauthenticated, $"'{field.Name}' needs a signed-in caller.");
-        context.ReportError(new ValidationError(context.Document.Source, number: null!, message, node) { Code = code });
+            ? (ErrorCodes.Forbidden, $"You may not use '{root.Name}'.")
+            : (ErrorCodes.Unauthenticated, $"'{root.Name}' needs a signed-in caller.");
+        return new ValidationError(document.Source, number: null!, message, root.Node) { Code = code };
     }
+
+    /// <summary>A root field of a document and the policy it needs (null: refused to everyone).</summary>
+    public sealed record RootField(GraphQLField Node, string Name, string? Policy);
 }

@@ -7,8 +7,9 @@ namespace TiBillet.GraphQL.Common;
 
 /// <summary>
 /// Keeps parsed and validated documents by query text, so a till sending the same <c>pay</c> or <c>tap</c> mutation
-/// thousands of times is parsed and validated once. Rules that depend on the caller or the request (authorization,
-/// GET-only-queries) are registered for cached documents too, so they still run on every request.
+/// thousands of times is parsed and validated once. What depends on the caller or the request still happens on every
+/// request: authorization (from the root fields noted when the document was validated, without walking it again), the
+/// GET-only-queries rule, and the variables' checks.
 /// </summary>
 public sealed class DocumentCache : IConfigureExecution
 {
@@ -18,7 +19,7 @@ public sealed class DocumentCache : IConfigureExecution
     /// <summary>Longest query text cached; larger ones are rare and not worth the memory.</summary>
     public const int MaxQueryLength = 16 * 1024;
 
-    private readonly ConcurrentDictionary<string, GraphQLDocument> _documents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Cached> _documents = new(StringComparer.Ordinal);
 
     // After the execution options are configured (100), so CachedDocumentValidationRules is complete when read here.
     public float SortOrder => 200;
@@ -27,20 +28,28 @@ public sealed class DocumentCache : IConfigureExecution
     {
         var query = options.Document is null ? options.Query : null;
         var cached = false;
-        if (query is not null && _documents.TryGetValue(query, out var document))
+        if (query is not null && _documents.TryGetValue(query, out var entry))
         {
-            options.Document = document;
+            if (AuthorizationValidationRule.Authorize(entry.Document, entry.Roots, options.User) is { } refused)
+            {
+                return new ExecutionResult { Errors = refused, Executed = false };
+            }
+
+            options.Document = entry.Document;
             // The document-only rules passed when it was cached; only the per-request ones run again.
             options.ValidationRules = options.CachedDocumentValidationRules ?? [];
             cached = true;
         }
 
         var result = await next(options).ConfigureAwait(false);
-        if (!cached && query is { Length: <= MaxQueryLength } && result.Executed && result.Document is { } parsed && _documents.Count < Capacity)
+        if (!cached && query is { Length: <= MaxQueryLength } && result.Executed && result.Document is { } parsed && _documents.Count < Capacity
+            && AuthorizationValidationRule.RootFieldsOf(parsed) is { } roots)
         {
-            _documents.TryAdd(query, parsed);
+            _documents.TryAdd(query, new Cached(parsed, roots));
         }
 
         return result;
     }
+
+    private sealed record Cached(GraphQLDocument Document, IReadOnlyList<AuthorizationValidationRule.RootField> Roots);
 }

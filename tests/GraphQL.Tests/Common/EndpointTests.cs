@@ -142,9 +142,12 @@ public sealed class EndpointTests(TestFieldsSiloFixture silo)
         Assert.NotNull((await silo.PostAsync(query, authorization: admin)).Data()["createPartner"]);
 
         var anonymous = await silo.PostAsync(query);
+        var uncached = await silo.PostAsync(query + $" # {Guid.NewGuid():N}");
 
         Assert.Equal("UNAUTHENTICATED", anonymous.ErrorCode());
         Assert.Null(anonymous.Body["data"]);
+        // The cached document is refused exactly as a fresh one: same code, message and location.
+        Assert.Equal(uncached.Body["errors"]!.ToJsonString(), anonymous.Body["errors"]!.ToJsonString());
     }
 
     [Fact]
