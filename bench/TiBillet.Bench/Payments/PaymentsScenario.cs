@@ -42,7 +42,13 @@ public static class PaymentsScenario
         var openFraction = (ArgValue(args, "--open-percent") ?? 50) / 100.0;
         var (warmUp, measure, cardCount) = quick ? (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), 2_000) : (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 10_000);
         var total = Stopwatch.StartNew();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        // Every log line goes to stderr: stdout carries the JSON summary only (the console logger writes from a background
+        // queue, so a line logged while the silo stops could otherwise land after the summary).
+        using var loggerFactory = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            b.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
 
         var folder = Directory.CreateTempSubdirectory("tibillet-bench-pg-").FullName;
         try
@@ -73,6 +79,7 @@ public static class PaymentsScenario
                     ["DemoSeedOptions:Enabled"] = "false",
                 });
                 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+                builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
                 builder.Environment.EnvironmentName = Environments.Production;
                 if (maxWaitMs is { } ms)
                 {
