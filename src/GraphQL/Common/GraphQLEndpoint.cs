@@ -44,14 +44,21 @@ public sealed class GraphQLEndpoint(
             }
 
             var body = await ReadLimitedAsync(http);
-            if (body is null)
+            if (body is not { } read)
             {
                 await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, ErrorCodes.RequestTooLarge,
                     $"The request body exceeds {options.Value.MaxRequestBytes} bytes.");
                 return;
             }
 
-            request = Deserialize(body);
+            try
+            {
+                request = await DeserializeAsync(read.Buffer, read.Length);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(read.Buffer);
+            }
         }
         else
         {
@@ -89,11 +96,13 @@ public sealed class GraphQLEndpoint(
             CachedDocumentValidationRules = rules is null ? null : [QueriesOnlyValidationRule.Instance],
         });
 
-    private GraphQLRequest? Deserialize(byte[] body)
+    private async Task<GraphQLRequest?> DeserializeAsync(byte[] body, int length)
     {
         try
         {
-            return serializer.Deserialize<GraphQLRequest>(System.Text.Encoding.UTF8.GetString(body));
+            // Straight from the UTF-8 bytes (in memory, so it completes at once), without making a string of them first.
+            using var stream = new MemoryStream(body, 0, length, writable: false);
+            return await serializer.ReadAsync<GraphQLRequest>(stream);
         }
         catch (Exception e) when (e is JsonException or global::GraphQL.Execution.InvalidOperationError or FormatException or InvalidOperationException or NotSupportedException)
         {
@@ -121,7 +130,8 @@ public sealed class GraphQLEndpoint(
         }
     }
 
-    private async Task<byte[]?> ReadLimitedAsync(HttpContext http)
+    /// <summary>The body in a pooled buffer (the caller returns it), or null past the size limit.</summary>
+    private async Task<(byte[] Buffer, int Length)?> ReadLimitedAsync(HttpContext http)
     {
         var limit = options.Value.MaxRequestBytes;
         if (http.Request.ContentLength > limit)
@@ -129,20 +139,37 @@ public sealed class GraphQLEndpoint(
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
+        var buffer = pool.Rent((int)Math.Clamp(http.Request.ContentLength ?? 4096, 1, limit) + 1);
+        var length = 0;
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer.AsMemory(length), http.RequestAborted)) > 0)
             {
-                return null;
-            }
+                length += read;
+                if (length > limit)
+                {
+                    pool.Return(buffer);
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                if (length == buffer.Length)
+                {
+                    var larger = pool.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    pool.Return(buffer);
+                    buffer = larger;
+                }
+            }
+        }
+        catch
+        {
+            pool.Return(buffer);
+            throw;
         }
 
-        return buffer.ToArray();
+        return (buffer, length);
     }
 
     private static bool IsJson(string? contentType) =>

@@ -89,6 +89,30 @@ public sealed class EndpointTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_body_sent_in_chunks_without_a_length_is_read_whole_and_refused_past_the_limit()
+    {
+        // A comment pads the query past the first read buffer, so the body is gathered over several reads.
+        var padded = "{\"query\":\"{ __typename } #" + new string('a', 40_000) + "\"}";
+        var tooLarge = "{\"query\":\"{ __typename } #" + new string('a', 300 * 1024) + "\"}";
+
+        var ok = await silo.SendAsync(Chunked(padded));
+        var refused = await silo.SendAsync(Chunked(tooLarge));
+
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.Equal("Query", ok.Data()["__typename"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.Status);
+        Assert.Equal("REQUEST_TOO_LARGE", refused.ErrorCode());
+    }
+
+    private HttpRequestMessage Chunked(string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, silo.GraphQLUri) { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body))) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        return request;
+    }
+
+    [Fact]
     public async Task Another_content_type_is_refused()
     {
         var response = await silo.SendAsync(Raw(HttpMethod.Post, "{ instance { name } }", "text/plain"));
