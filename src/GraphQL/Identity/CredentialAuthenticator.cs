@@ -19,9 +19,11 @@ public sealed class CredentialAuthenticator(
 {
     private const int MaxCachedKeys = 10_000;
 
-    // Accepted device and partner keys, by key hash, for a short time: a till sends many requests a second and each
-    // would otherwise cost a database round trip. A revocation on this silo removes the entry at once.
-    private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, DateTimeOffset Until)> _accepted = new(StringComparer.Ordinal);
+    // Device and partner keys by key hash, for a short time: a till sends many requests a second and each would otherwise
+    // cost a database round trip. One lookup per key at a time: when an entry expires, the requests in flight share the
+    // next lookup instead of all querying at once (that burst, every second, stalled a busy till's requests for hundreds
+    // of milliseconds). A revocation on this silo removes the entry at once.
+    private readonly ConcurrentDictionary<string, CachedLookup> _accepted = new(StringComparer.Ordinal);
 
     public const string DevicePrefix = "Device ";
     public const string PartnerPrefix = "Partner ";
@@ -31,34 +33,46 @@ public sealed class CredentialAuthenticator(
     public async Task<ClaimsPrincipal?> AuthenticateAsync(string authorization, CancellationToken cancellationToken = default)
     {
         var isKey = authorization.StartsWith(DevicePrefix, StringComparison.OrdinalIgnoreCase) || authorization.StartsWith(PartnerPrefix, StringComparison.OrdinalIgnoreCase);
-        if (!isKey)
+        var cacheTime = apiOptions.Value.CredentialCacheTime;
+        if (!isKey || cacheTime <= TimeSpan.Zero)
         {
             return await AuthenticateUncachedAsync(authorization, cancellationToken);
         }
 
         var cacheKey = Convert.ToBase64String(SecretHasher.HashKey(authorization));
         var now = clock.GetUtcNow();
-        if (_accepted.TryGetValue(cacheKey, out var hit) && hit.Until > now)
+        if (_accepted.TryGetValue(cacheKey, out var cached) && cached.Until > now)
         {
-            return hit.Principal;
+            return await cached.Principal.WaitAsync(cancellationToken);
         }
 
-        var principal = await AuthenticateUncachedAsync(authorization, cancellationToken);
-        if (principal is null)
+        if (_accepted.Count >= MaxCachedKeys)
         {
-            _accepted.TryRemove(cacheKey, out _);
+            _accepted.Clear();
         }
-        else if (apiOptions.Value.CredentialCacheTime > TimeSpan.Zero)
+
+        var mine = new CachedLookup(now + cacheTime);
+        var current = _accepted.AddOrUpdate(cacheKey, mine, (_, old) => old.Until > now ? old : mine);
+        if (ReferenceEquals(current, mine))
         {
-            if (_accepted.Count >= MaxCachedKeys)
+            // Not tied to this caller's cancellation: other requests wait on the same lookup.
+            try
             {
-                _accepted.Clear();
+                var principal = await AuthenticateUncachedAsync(authorization, CancellationToken.None);
+                mine.Complete(principal);
+                if (principal is null)
+                {
+                    _accepted.TryRemove(new KeyValuePair<string, CachedLookup>(cacheKey, mine));
+                }
             }
-
-            _accepted[cacheKey] = (principal, now + apiOptions.Value.CredentialCacheTime);
+            catch (Exception ex)
+            {
+                _accepted.TryRemove(new KeyValuePair<string, CachedLookup>(cacheKey, mine));
+                mine.Fail(ex);
+            }
         }
 
-        return principal;
+        return await current.Principal.WaitAsync(cancellationToken);
     }
 
     /// <summary>Drops cached acceptances of a device or partner that was just revoked, so this silo refuses it on its next request.</summary>
@@ -67,11 +81,26 @@ public sealed class CredentialAuthenticator(
         var value = id.ToString();
         foreach (var (key, entry) in _accepted)
         {
-            if (entry.Principal.FindFirstValue(claimType) == value)
+            // A lookup still in flight may have read the key before the revocation: drop those too.
+            if (!entry.Principal.IsCompletedSuccessfully || entry.Principal.Result?.FindFirstValue(claimType) == value)
             {
                 _accepted.TryRemove(key, out _);
             }
         }
+    }
+
+    /// <summary>One key's lookup (in flight or done) and until when its answer is trusted.</summary>
+    private sealed class CachedLookup(DateTimeOffset until)
+    {
+        private readonly TaskCompletionSource<ClaimsPrincipal?> _principal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public DateTimeOffset Until { get; } = until;
+
+        public Task<ClaimsPrincipal?> Principal => _principal.Task;
+
+        public void Complete(ClaimsPrincipal? principal) => _principal.TrySetResult(principal);
+
+        public void Fail(Exception exception) => _principal.TrySetException(exception);
     }
 
     private async Task<ClaimsPrincipal?> AuthenticateUncachedAsync(string authorization, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Testing;
 
 namespace TiBillet.GraphQL.Tests.Identity;
@@ -113,6 +114,27 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
         var response = await silo.PostAsync(RegisterDevice, new { v = venue, p = "pos-2" }, "Device " + key);
 
         Assert.Equal("FORBIDDEN", response.ErrorCode());
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_of_one_device_share_one_key_lookup_per_cache_period()
+    {
+        var admin = "Bearer " + await silo.AdminTokenAsync();
+        var issued = (await silo.PostAsync(RegisterDevice, new { v = await ExistingVenueAsync(), p = "pos-1" }, admin)).Data()["registerDevice"]!;
+        var device = "Device " + issued["key"]!.GetValue<string>();
+        var authenticator = silo.Services.GetRequiredService<TiBillet.GraphQL.Identity.CredentialAuthenticator>();
+        var cacheTime = silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TiBillet.GraphQL.Common.GraphQLApiOptions>>().Value.CredentialCacheTime;
+
+        // A key never seen: 64 requests at once, as a busy till's would be; every one of them misses the cache.
+        var first = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => authenticator.AuthenticateAsync(device, TestContext.Current.CancellationToken)));
+        await Task.Delay(cacheTime + TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        var second = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => authenticator.AuthenticateAsync(device, TestContext.Current.CancellationToken)));
+
+        // One lookup each time: all callers get the very principal it built; after expiry, a new one.
+        Assert.All(first, p => Assert.Same(first[0], p));
+        Assert.All(second, p => Assert.Same(second[0], p));
+        Assert.NotSame(first[0], second[0]);
+        Assert.Equal(issued["id"]!.GetValue<string>(), first[0]!.FindFirst(TiBillet.GraphQL.Common.TiBilletClaims.DeviceId)!.Value);
     }
 
     [Fact]
