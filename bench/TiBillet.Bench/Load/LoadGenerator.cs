@@ -12,6 +12,16 @@ public sealed record LoadResult(long Succeeded, long Failed, double Seconds, dou
 
     public double Percentile(double p) => Percentile(LatenciesMs, p);
 
+    /// <summary>
+    /// Open loop only: when the requests slower than <paramref name="thresholdMs"/> were scheduled, by tenth of a second
+    /// ("3.2 s ×45"), to tell a recurring stall from scattered slow requests.
+    /// </summary>
+    public string SlowRequestTimes(double perSecond, double thresholdMs) => string.Join(", ",
+        LatenciesMs.Select((latency, i) => (latency, at: Math.Floor(i / perSecond * 10) / 10))
+            .Where(r => r.latency > thresholdMs)
+            .GroupBy(r => r.at)
+            .Select(g => $"{g.Key:0.0} s ×{g.Count()} (max {g.Max(r => r.latency):0} ms)"));
+
     public static double Percentile(double[] values, double p)
     {
         if (values.Length == 0)

@@ -24,7 +24,7 @@ using TiBillet.Silo.Hosting;
 namespace TiBillet.Bench.Payments;
 
 /// <summary>
-/// <c>payments [--quick] [--clients N] [--open-percent P] [--max-wait-ms M] [--grains-only] [--writer-only]</c>: sales through grains and the LedgerWriter (a), through GraphQL (b, hook in
+/// <c>payments [--quick] [--clients N] [--open-percent P] [--max-wait-ms M] [--grains-only] [--writer-only] [--pg name=value]…</c>: sales through grains and the LedgerWriter (a), through GraphQL (b, hook in
 /// <see cref="GraphQLSales"/>), and the naive one-transaction-per-sale SQL design (c), one after the other on the same
 /// throwaway PostgreSQL with synchronous_commit=on, every sale crediting the same venue. Then the memory of 100,000
 /// activated card wallets. Prints a one-line JSON summary last.
@@ -59,7 +59,7 @@ public static class PaymentsScenario
                 {
                     DataDirectory = Path.Combine(folder, "data"),
                     Database = "bench",
-                    Settings = new() { ["synchronous_commit"] = "on", ["fsync"] = "on", ["max_connections"] = "200" },
+                    Settings = ServerSettings(args),
                 },
                 loggerFactory.CreateLogger<LocalPostgres>());
             Log("PostgreSQL started; starting the silo");
@@ -248,6 +248,21 @@ public static class PaymentsScenario
                 // A leftover temp folder is harmless.
             }
         }
+    }
+
+    /// <summary>The server settings of the run: durable commits, plus any <c>--pg name=value</c> given (for experiments).</summary>
+    private static Dictionary<string, string> ServerSettings(string[] args)
+    {
+        var settings = new Dictionary<string, string> { ["synchronous_commit"] = "on", ["fsync"] = "on", ["max_connections"] = "200" };
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--pg" && args[i + 1].Split('=', 2) is [var name, var value])
+            {
+                settings[name] = value;
+            }
+        }
+
+        return settings;
     }
 
     /// <summary>The LedgerWriter alone (no grains): what the database path sustains, for tuning.</summary>
