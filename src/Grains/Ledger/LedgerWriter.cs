@@ -803,7 +803,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     {
         var balances = new List<WalletAssetBalance>(r.BWallet.Length);
         await using var write = new NpgsqlBatch(conn, tx);
-        write.BatchCommands.Add(new NpgsqlBatchCommand(KeyLookupsOnlySql));
+        write.BatchCommands.Add(Command(KeyLookupsOnlySql));
         if (!_registered)
         {
             write.BatchCommands.Add(Command(InsertWriterSql, Scalar(WriterId), Scalar(Environment.MachineName), Scalar(Environment.ProcessId)));
