@@ -55,7 +55,7 @@ public sealed class GcEventLog : EventListener
         foreach (var (at, name, detail) in _events)
         {
             first ??= at;
-            output.WriteLine($"  {(at - first.Value).TotalMilliseconds,10:0.00} ms {name} {detail}");
+            output.WriteLine($"  {at.ToUniversalTime():HH:mm:ss.fff} +{(at - first.Value).TotalMilliseconds,10:0.00} ms {name} {detail}");
         }
 
         var samples = _allocations.Values.Sum();

@@ -8,19 +8,22 @@ public sealed record LoadResult(long Succeeded, long Failed, double Seconds, dou
     /// <summary>Open loop only: how late each request started running after its scheduled time (the generator's own lag).</summary>
     public double[] StartLagMs { get; init; } = [];
 
+    /// <summary>Open loop only: when the schedule started, to line slow requests up with the database server's log.</summary>
+    public DateTime StartedUtc { get; init; }
+
     public double PerSecond => Succeeded / Seconds;
 
     public double Percentile(double p) => Percentile(LatenciesMs, p);
 
     /// <summary>
     /// Open loop only: when the requests slower than <paramref name="thresholdMs"/> were scheduled, by tenth of a second
-    /// ("3.2 s ×45"), to tell a recurring stall from scattered slow requests.
+    /// ("3.2 s ×45 at 14:33:02.4 UTC"), to tell a recurring stall from scattered slow requests.
     /// </summary>
-    public string SlowRequestTimes(double perSecond, double thresholdMs) => string.Join(", ",
-        LatenciesMs.Select((latency, i) => (latency, at: Math.Floor(i / perSecond * 10) / 10))
+    public string SlowRequestTimes(double thresholdMs) => string.Join(", ",
+        LatenciesMs.Select((latency, i) => (latency, at: Math.Floor(i * Seconds / LatenciesMs.Length * 10) / 10))
             .Where(r => r.latency > thresholdMs)
             .GroupBy(r => r.at)
-            .Select(g => $"{g.Key:0.0} s ×{g.Count()} (max {g.Max(r => r.latency):0} ms)"));
+            .Select(g => $"{g.Key:0.0} s ×{g.Count()} (max {g.Max(r => r.latency):0} ms, {StartedUtc.AddSeconds(g.Key):HH:mm:ss.f} UTC)"));
 
     public static double Percentile(double[] values, double p)
     {
@@ -119,6 +122,7 @@ public static class LoadGenerator
 
         // A dedicated thread paces the requests and starts each one itself (its synchronous part runs here, the rest on
         // the thread pool). Timer-based delays and a queue hop added milliseconds of the generator's own lag per request.
+        var startedUtc = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var pacer = new Thread(() =>
         {
@@ -140,6 +144,6 @@ public static class LoadGenerator
         }) { IsBackground = true, Name = "open-loop pacer" };
         pacer.Start();
         await drained.Task;
-        return new LoadResult(ok, failed, duration.TotalSeconds, latencies) { StartLagMs = lags };
+        return new LoadResult(ok, failed, duration.TotalSeconds, latencies) { StartLagMs = lags, StartedUtc = startedUtc };
     }
 }

@@ -56,7 +56,7 @@ public static class GraphQLSales
         var open = await LoadGenerator.OpenLoopAsync(peak.PerSecond * context.OpenFraction, context.Duration, i => SaleAsync("o", i));
         var cpu = CpuSample.Take() - cpu0;
         Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms, max {open.Percentile(100):0.0} ms ({open.Failed} failed), generator start lag p99 {LoadResult.Percentile(open.StartLagMs, 99):0.0} ms, max {LoadResult.Percentile(open.StartLagMs, 100):0.0} ms");
-        Log($"GraphQL: open loop requests over 50 ms, by scheduled time: {open.SlowRequestTimes(peak.PerSecond * context.OpenFraction, 50)}");
+        Log($"GraphQL: open loop requests over 20 ms, by scheduled time: {open.SlowRequestTimes(20)}");
         Log($"GraphQL: open loop CPU cores used: .NET {cpu.ProcessSeconds / open.Seconds:0.00}, PostgreSQL {cpu.PostgresSeconds / open.Seconds:0.00}; {GcSample.Take() - gc0}");
         gcLog?.Recording = false;
         gcLog?.Dump(Console.Error);

@@ -149,6 +149,7 @@ public static class PaymentsScenario
             var grainHalf = await LoadGenerator.OpenLoopAsync(grainPeak.PerSecond * openFraction, measure, i => SaleAsync("o", i));
             var cpuOpen = CpuSample.Take() - cpuOpen0;
             Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p90 {grainHalf.Percentile(90):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms, max {grainHalf.Percentile(100):0.0} ms ({grainHalf.Failed} failed), generator start lag p99 {LoadResult.Percentile(grainHalf.StartLagMs, 99):0.0} ms");
+            Log($"grains: open loop requests over 20 ms, by scheduled time: {grainHalf.SlowRequestTimes(20)}");
             Log($"grains: open loop CPU cores used: .NET {cpuOpen.ProcessSeconds / grainHalf.Seconds:0.00}, PostgreSQL {cpuOpen.PostgresSeconds / grainHalf.Seconds:0.00}; {GcSample.Take() - gc0}; {GcSample.LastEphemeral()}");
             var openBatches = writer.BatchesCommitted - batches0;
             var phases1 = writer.Phases;
@@ -177,6 +178,8 @@ public static class PaymentsScenario
                 await host.StopAsync();
                 return 0;
             }
+
+            await LogLedgerStorageAsync(database.DataSource, writer.EntriesCommitted);
 
             // (c) the naive SQL design, 32 clients, same server.
             LoadGenerator.FullCollection();
@@ -248,6 +251,27 @@ public static class PaymentsScenario
                 // A leftover temp folder is harmless.
             }
         }
+    }
+
+    /// <summary>
+    /// What the ledger's tables and indexes take per committed entry: new table pages are written through the OS cache
+    /// and flushed in bursts, so this is what a disk sees from sales.
+    /// </summary>
+    private static async Task LogLedgerStorageAsync(NpgsqlDataSource dataSource, long entries)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relkind IN ('r', 'i') AND relname LIKE 'ledger%' "
+            + "UNION ALL SELECT '(WAL since start)', (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint ORDER BY 2 DESC");
+        await using var reader = await command.ExecuteReaderAsync();
+        var sizes = new List<(string Name, long Bytes)>();
+        while (await reader.ReadAsync())
+        {
+            sizes.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        var perEntry = (double)sizes.Where(r => !r.Name.StartsWith('(')).Sum(r => r.Bytes) / Math.Max(1, entries);
+        Log($"ledger storage: {perEntry:0} table and index bytes per committed entry ({entries} entries); "
+            + string.Join(", ", sizes.Where(r => r.Bytes > 0).Select(r => $"{r.Name} {r.Bytes / (double)Math.Max(1, entries):0}")));
     }
 
     /// <summary>The server settings of the run: durable commits, plus any <c>--pg name=value</c> given (for experiments).</summary>
