@@ -17,12 +17,14 @@ public sealed record LoadResult(long Succeeded, long Failed, double Seconds, dou
 
     /// <summary>
     /// Open loop only: when the requests slower than <paramref name="thresholdMs"/> were scheduled, by tenth of a second
-    /// ("3.2 s ×45 at 14:33:02.4 UTC"), to tell a recurring stall from scattered slow requests.
+    /// ("3.2 s ×45 (max 41 ms, 14:33:02.4 UTC)"), to tell a recurring stall from scattered slow requests. The 20 tenths with the
+    /// most, in time order.
     /// </summary>
     public string SlowRequestTimes(double thresholdMs) => string.Join(", ",
         LatenciesMs.Select((latency, i) => (latency, at: Math.Floor(i * Seconds / LatenciesMs.Length * 10) / 10))
             .Where(r => r.latency > thresholdMs)
             .GroupBy(r => r.at)
+            .OrderByDescending(g => g.Count()).Take(20).OrderBy(g => g.Key)
             .Select(g => $"{g.Key:0.0} s ×{g.Count()} (max {g.Max(r => r.latency):0} ms, {StartedUtc.AddSeconds(g.Key):HH:mm:ss.f} UTC)"));
 
     public static double Percentile(double[] values, double p)
