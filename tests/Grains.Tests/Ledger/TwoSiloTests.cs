@@ -94,16 +94,7 @@ public sealed class TwoSiloTests(TwoSiloClusterFixture fixture) : IClassFixture<
         await sales;
 
         // Every approved sale is stored once, under its own operation id; no declined one is.
-        var stored = new Dictionary<string, Guid>();
-        await using (var cmd = db.CreateCommand("SELECT idempotency_key, operation_id FROM ledger_operations WHERE idempotency_key LIKE $1"))
-        {
-            cmd.Parameters.Add(new() { Value = prefix + "%" });
-            await using var reader = await cmd.ExecuteReaderAsync(Ct);
-            while (await reader.ReadAsync(Ct))
-            {
-                stored.Add(reader.GetString(0), reader.GetGuid(1));
-            }
-        }
+        var stored = await LedgerSql.OperationsByKeyPrefixAsync(db, prefix);
 
         Assert.Equal(approved.Keys.Order(), stored.Keys.Order());
         Assert.All(approved, a => Assert.Equal(a.Value.OperationId, stored[a.Key]));

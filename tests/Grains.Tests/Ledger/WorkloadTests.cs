@@ -137,16 +137,7 @@ public sealed class WorkloadTests(ClusterFixture fixture)
         });
 
         // Every acknowledged operation is in the database exactly once, with exactly its movements.
-        var stored = new Dictionary<string, Guid>();
-        await using (var cmd = db.CreateCommand("SELECT idempotency_key, operation_id FROM ledger_operations WHERE idempotency_key LIKE $1"))
-        {
-            cmd.Parameters.Add(new() { Value = prefix + "%" });
-            await using var reader = await cmd.ExecuteReaderAsync(Ct);
-            while (await reader.ReadAsync(Ct))
-            {
-                stored.Add(reader.GetString(0), reader.GetGuid(1));
-            }
-        }
+        var stored = await LedgerSql.OperationsByKeyPrefixAsync(db, prefix);
 
         Assert.Equal(acks.Keys.Order(), stored.Keys.Order());
         Assert.All(acks.Values, a => Assert.Equal(a.OperationId, stored[a.Key]));

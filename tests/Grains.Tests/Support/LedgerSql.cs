@@ -28,6 +28,21 @@ public static class LedgerSql
     public static Task<long> TransactionsOfKeyAsync(NpgsqlDataSource db, IdempotencyKey key) =>
         ScalarAsync(db, "SELECT count(*) FROM ledger_transactions t JOIN ledger_operations o USING (operation_id) WHERE o.idempotency_key = $1", key.Value);
 
+    /// <summary>The stored operations whose idempotency key starts with <paramref name="prefix"/>: key → operation id.</summary>
+    public static async Task<Dictionary<string, Guid>> OperationsByKeyPrefixAsync(NpgsqlDataSource db, string prefix)
+    {
+        var stored = new Dictionary<string, Guid>();
+        await using var cmd = db.CreateCommand("SELECT idempotency_key, operation_id FROM ledger_operations WHERE idempotency_key LIKE $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = prefix + "%" });
+        await using var reader = await cmd.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            stored.Add(reader.GetString(0), reader.GetGuid(1));
+        }
+
+        return stored;
+    }
+
     /// <summary>Every asset sums to zero, no non-mint wallet is negative, and verification is clean.</summary>
     public static async Task AssertInvariantsAsync(NpgsqlDataSource db)
     {
