@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TiBillet.PcscRig;
 using TiBillet.ReaderAgent;
 using TiBillet.ReaderAgent.Pcsc;
 using TiBillet.ReaderAgent.Taps;
@@ -42,10 +43,11 @@ public static class TapsScenario
     {
         var quick = args.Contains("--quick");
         var (warmUp, measure) = quick ? (TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)) : (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
-        var readers = PcscDaemonProcess.Readers;
+        string[] readers = [PcscDaemonProcess.FirstReader, PcscDaemonProcess.SecondReader];
 
         Log("starting pcscd with the vpcd virtual readers");
-        await using var pcscd = await PcscDaemonProcess.StartAsync();
+        await using var pcscd = new PcscDaemonProcess();
+        await pcscd.InitializeAsync();
         var folder = Directory.CreateTempSubdirectory("tibillet-bench-taps-").FullName;
         try
         {
@@ -164,11 +166,10 @@ public static class TapsScenario
     {
         var run = new ReaderRun();
         var minInterval = TimeSpan.FromSeconds(network.DeviceKeys.Count / MaxRate);
-        using var context = PcscContext.Establish();
         await using var card = new VirtualCard(index);
 
         // The cashier card opens this reader's till first.
-        var opened = await TapAsync(card, network.Cashier, observer, context, reader);
+        var opened = await TapAsync(card, network.Cashier, observer);
         if (opened.Completed.Result?.Outcome != TapOutcomes.TillOpened)
         {
             throw new InvalidOperationException($"{reader}: the cashier card did not open the till ({opened.Completed.Result?.Outcome ?? opened.Completed.ErrorCode}).");
@@ -188,7 +189,7 @@ public static class TapsScenario
                 "mutation($i: RequestPaymentInput!) { requestPayment(input: $i) { pendingRequest { id } } }",
                 new { i = new { venueId = network.Venue, pointOfSaleId = network.PointsOfSale[index], lines = new[] { new { label = "Bière", quantity = 1, unitPrice = Price } } } });
             var customer = network.Customers[index][i % network.Customers[index].Count];
-            var cycle = await TapAsync(card, customer, observer, context, reader);
+            var cycle = await TapAsync(card, customer, observer);
             var completed = cycle.Completed;
             if (started < measureFrom)
             {
@@ -215,15 +216,13 @@ public static class TapsScenario
     }
 
     /// <summary>Places the card, awaits the agent's result, lifts the card and awaits pcscd's report of the empty reader.</summary>
-    private static async Task<TapCycle> TapAsync(VirtualCard card, string uid, TapLatencyObserver observer, PcscContext context, string reader)
+    private static async Task<TapCycle> TapAsync(VirtualCard card, string uid, TapLatencyObserver observer)
     {
         var placed = Stopwatch.GetTimestamp();
         await card.PlaceAsync(uid, CancellationToken.None);
         var completed = await observer.NextAsync(TapTimeout);
         var lifted = Stopwatch.GetTimestamp();
-        await card.RemoveAsync();
-        // PC/SC waits block: off the caller's thread.
-        await Task.Run(() => PcscDaemonProcess.WaitForCard(context, reader, present: false, TapTimeout));
+        await card.RemoveAsync(); // returns once pcscd reports the reader empty
         return new TapCycle(
             completed,
             Stopwatch.GetElapsedTime(placed, completed.Tap.ReadTimestamp),

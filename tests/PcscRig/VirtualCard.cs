@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using TiBillet.ReaderAgent.Pcsc;
 
-namespace TiBillet.ReaderAgent.Tests.Rig;
+namespace TiBillet.PcscRig;
 
 /// <summary>
 /// A contactless card for the vpcd driver: a TCP client of the virtual reader, which sees a card while the socket
@@ -98,7 +98,7 @@ public sealed class VirtualCard : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(RemovalTimeout);
-            await PcscDaemon.WaitForCardAsync(ReaderName, present: false, timeout.Token);
+            await PcscDaemonProcess.WaitForCardAsync(ReaderName, present: false, timeout.Token);
         }
         catch (PcscException ex) when (ex.IsServiceLost)
         {

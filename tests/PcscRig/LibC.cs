@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace TiBillet.ReaderAgent.Tests.Rig;
+namespace TiBillet.PcscRig;
 
 /// <summary>The few libc calls the rig needs: signals (Process.Kill only sends SIGKILL) and the effective user.</summary>
-internal static partial class LibC
+public static partial class LibC
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
