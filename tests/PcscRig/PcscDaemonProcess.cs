@@ -53,8 +53,6 @@ public class PcscDaemonProcess : IAsyncDisposable
         {
             await RunAsync("systemctl", "start", "pcscd.socket");
         }
-
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Starts pcscd and returns once both virtual readers are listed through our own binding.</summary>
