@@ -47,18 +47,21 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private const string InsertSequencesSql =
         "INSERT INTO ledger_wallet_sequence (wallet_id, seq, operation_id) SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[])";
 
-    // Existing rows are updated and missing ones inserted. Not INSERT … ON CONFLICT DO UPDATE: PostgreSQL checks CHECK
-    // constraints on the proposed row first, so a negative delta on an existing row would be refused.
+    // Existing rows are updated and missing ones inserted. Not INSERT … ON CONFLICT DO UPDATE for all of them: PostgreSQL
+    // checks CHECK constraints on the proposed row first, so a negative delta on an existing row would be refused. The
+    // insert still adds to a row that another transaction (the other lane's batch, another silo's) created after this
+    // statement's snapshot: it waits for that commit, then adds, where a plain insert would fail the whole batch.
     private const string UpsertBalancesSql =
         """
         WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS d(wallet_id, asset_id, delta)),
              upd AS (UPDATE ledger_balances b SET balance = b.balance + d.delta FROM d
                      WHERE b.wallet_id = d.wallet_id AND b.asset_id = d.asset_id
                      RETURNING b.wallet_id, b.asset_id, b.balance),
-             ins AS (INSERT INTO ledger_balances (wallet_id, asset_id, balance)
+             ins AS (INSERT INTO ledger_balances AS b (wallet_id, asset_id, balance)
                      SELECT d.wallet_id, d.asset_id, d.delta FROM d
                      WHERE NOT EXISTS (SELECT 1 FROM upd WHERE upd.wallet_id = d.wallet_id AND upd.asset_id = d.asset_id)
-                     RETURNING wallet_id, asset_id, balance)
+                     ON CONFLICT (wallet_id, asset_id) DO UPDATE SET balance = b.balance + excluded.balance
+                     RETURNING b.wallet_id, b.asset_id, b.balance)
         SELECT wallet_id, asset_id, balance FROM upd UNION ALL SELECT wallet_id, asset_id, balance FROM ins
         """;
 
@@ -97,6 +100,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private long _batches;
     private long _entries;
+    private long _entriesAlone;
     private long _busyTicks;
     private long _claimTicks;
     private long _buildTicks;
@@ -122,6 +126,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     /// <summary>Entries committed so far by this instance.</summary>
     public long EntriesCommitted => Interlocked.Read(ref _entries);
+
+    /// <summary>Entries written in a transaction of their own after their batch was refused (the slow path).</summary>
+    public long EntriesWrittenAlone => Interlocked.Read(ref _entriesAlone);
 
     /// <summary>Where committed batches spent their time: claiming keys, building rows, writing rows, committing.</summary>
     public (TimeSpan Claim, TimeSpan Build, TimeSpan Write, TimeSpan Commit) Phases => (
@@ -531,6 +538,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private async Task CommitAloneAsync(Pending p)
     {
+        Interlocked.Increment(ref _entriesAlone);
         for (var attempt = 1; ; attempt++)
         {
             try

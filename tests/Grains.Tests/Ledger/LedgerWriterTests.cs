@@ -194,6 +194,39 @@ public sealed class LedgerWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_balance_row_another_transaction_is_creating_is_added_to_without_splitting_the_batch()
+    {
+        await using var writer = NewWriter(maxWaitMs: 50);
+        var asset = AssetId.New();
+        var venue = WalletId.New();
+
+        // Another transaction (another lane's or silo's batch in flight) creates the venue's row and has not committed.
+        await using var other = await Db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var tx = await other.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var insert = new NpgsqlCommand("INSERT INTO ledger_balances (wallet_id, asset_id, balance) VALUES ($1, $2, 0)", other, tx))
+        {
+            insert.Parameters.Add(new() { Value = venue.Value });
+            insert.Parameters.Add(new() { Value = asset.Value });
+            await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        // A batch crediting that row waits for it to commit, then adds to it.
+        var credits = Enumerable.Range(0, 5).Select(_ => writer.SubmitAsync(Entry(asset, 10, WalletId.MintOf(asset), venue))).ToArray();
+        while (await LedgerSql.ScalarAsync(Db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        Assert.DoesNotContain(credits, c => c.IsCompleted);
+        await tx.CommitAsync(TestContext.Current.CancellationToken);
+
+        Assert.All(await Task.WhenAll(credits), c => Assert.Equal(LedgerCommitStatus.Committed, c.Status));
+        Assert.Equal(50, await LedgerSql.BalanceAsync(Db, venue, asset));
+        Assert.Equal(0, writer.EntriesWrittenAlone);
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
     public async Task A_balance_overflow_fails_only_its_entry()
     {
         await using var writer = NewWriter(maxWaitMs: 50);
