@@ -50,6 +50,12 @@ public sealed class TwoSiloTests(TwoSiloClusterFixture fixture) : IClassFixture<
 
         var sales = Parallel.ForEachAsync(Enumerable.Range(0, Sales), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (i, _) =>
         {
+            // Sales keep pace with the moves, so the moves land amid the sales however fast this machine is.
+            while (Volatile.Read(ref moved) < (long)i * Moves / Sales)
+            {
+                await Task.Delay(1, Ct);
+            }
+
             var rnd = new Random(i * 7_919);
             var card = cards[rnd.Next(cards.Length)];
             var key = new IdempotencyKey(prefix + i);
@@ -78,17 +84,19 @@ public sealed class TwoSiloTests(TwoSiloClusterFixture fixture) : IClassFixture<
 
         // Meanwhile, move wallets to the silo they are not on, one after the other.
         var rnd = new Random(42);
-        while (!sales.IsCompleted && moved < Moves)
+        while (moved < Moves)
         {
             var wallet = fixture.Grains.GetWallet(wallets[cards[rnd.Next(cards.Length)]]);
             if (cluster.TryGetGrainContext(wallet.GetGrainId(), out var context))
             {
                 var target = silos.First(s => !s.Equals(context.Address.SiloAddress));
                 await cluster.MigrateAsync(wallet, target);
-                moved++;
+                Interlocked.Increment(ref moved);
             }
-
-            await Task.Delay(10, Ct);
+            else
+            {
+                await Task.Delay(1, Ct); // not active anywhere right now: pick another
+            }
         }
 
         await sales;
@@ -117,7 +125,6 @@ public sealed class TwoSiloTests(TwoSiloClusterFixture fixture) : IClassFixture<
             "SELECT count(*) FROM (SELECT wallet_id, max(seq) AS top, count(*) AS n FROM ledger_wallet_sequence WHERE wallet_id = ANY($1) GROUP BY wallet_id) s WHERE top <> n",
             wallets.Values.Select(w => w.Value).ToArray()));
         await LedgerSql.AssertInvariantsAsync(db);
-        Assert.True(moved >= 10, $"only {moved} moves happened during the sales");
         TestContext.Current.SendDiagnosticMessage($"{approved.Count} approved, {declined.Count} declined, {moved} moves, {retried} retried after a failure in transit");
     }
 }
