@@ -1,4 +1,5 @@
 using GraphQL;
+using GraphQL.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -68,6 +69,9 @@ public static class TiBilletGraphQLExtensions
                 o.ExposeData = false;
             })
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
+        // Cached documents skip GraphQL.NET's per-request walks (see CachedDocumentValidator); the builder registered its own validator.
+        services.AddSingleton<CachedDocumentValidator>();
+        services.Replace(ServiceDescriptor.Singleton<IDocumentValidator>(sp => sp.GetRequiredService<CachedDocumentValidator>()));
         services.AddOptions<global::GraphQL.Validation.Complexity.ComplexityOptions>()
             .Configure<IOptions<GraphQLApiOptions>>((c, api) =>
             {

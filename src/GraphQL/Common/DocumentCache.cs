@@ -9,9 +9,10 @@ namespace TiBillet.GraphQL.Common;
 /// Keeps parsed and validated documents by query text, so a till sending the same <c>pay</c> or <c>tap</c> mutation
 /// thousands of times is parsed and validated once. What depends on the caller or the request still happens on every
 /// request: authorization (from the root fields noted when the document was validated, without walking it again), the
-/// GET-only-queries rule, and the variables' checks.
+/// GET-only-queries rule, and the variables' and arguments' checks (by <see cref="CachedDocumentValidator"/>, which is
+/// told about each document kept).
 /// </summary>
-public sealed class DocumentCache : IConfigureExecution
+public sealed class DocumentCache(CachedDocumentValidator validator) : IConfigureExecution
 {
     /// <summary>Distinct documents kept; past this, new ones are simply not cached (clients use a handful).</summary>
     public const int Capacity = 1_000;
@@ -45,7 +46,10 @@ public sealed class DocumentCache : IConfigureExecution
         if (!cached && query is { Length: <= MaxQueryLength } && result.Executed && result.Document is { } parsed && _documents.Count < Capacity
             && AuthorizationValidationRule.RootFieldsOf(parsed) is { } roots)
         {
-            _documents.TryAdd(query, new Cached(parsed, roots));
+            if (_documents.TryAdd(query, new Cached(parsed, roots)))
+            {
+                validator.Remember(options.Schema!, parsed);
+            }
         }
 
         return result;
