@@ -700,6 +700,18 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         Interlocked.Add(ref _entries, rows.Operations);
         LogBatchCommitted(_logger, WriterId, height, rows.Operations, rows.Lines);
 
+        // By wallet, so a batch costs its size rather than its size times its balance rows.
+        var byWallet = new Dictionary<WalletId, List<WalletAssetBalance>>(balances.Count);
+        foreach (var b in balances)
+        {
+            if (!byWallet.TryGetValue(b.Wallet, out var list))
+            {
+                byWallet[b.Wallet] = list = new List<WalletAssetBalance>(1);
+            }
+
+            list.Add(b);
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i].Entry;
@@ -709,15 +721,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             }
 
             var mine = ImmutableArray.CreateBuilder<WalletAssetBalance>();
-            foreach (var b in balances)
+            for (var k = 0; k < e.Sequences.Length; k++)
             {
-                foreach (var seq in e.Sequences)
+                var wallet = e.Sequences[k].Wallet;
+                if (!AppearsBefore(e.Sequences, k, wallet) && byWallet.TryGetValue(wallet, out var list))
                 {
-                    if (seq.Wallet == b.Wallet)
-                    {
-                        mine.Add(b);
-                        break;
-                    }
+                    mine.AddRange(list);
                 }
             }
 
@@ -725,6 +734,19 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         }
 
         return outcomes;
+    }
+
+    private static bool AppearsBefore(ImmutableArray<WalletSequence> sequences, int index, WalletId wallet)
+    {
+        for (var k = 0; k < index; k++)
+        {
+            if (sequences[k].Wallet == wallet)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The rows of a batch (all entries, or only <paramref name="accepted"/> ones) and its chain link hash.</summary>
