@@ -112,6 +112,9 @@ public sealed class CachedDocumentValidator : IDocumentValidator
             context.User = User;
             context.CancellationToken = CancellationToken;
         }
+
+        /// <summary>Drops a served request's values, so a pooled context keeps no caller, services or inputs alive.</summary>
+        public static void Clear(ValidationContext context) => new RequestValues(null!, null!, null!, null!, null, null, default).ApplyTo(context);
     }
 
     /// <summary>One plan per operation of a document (a request picks one by name).</summary>
@@ -203,7 +206,7 @@ public sealed class CachedDocumentValidator : IDocumentValidator
                 return;
             }
 
-            new RequestValues(null!, null!, null!, null!, null, null, default).ApplyTo(context);
+            RequestValues.Clear(context);
             _contexts.Add(context);
         }
 
