@@ -69,6 +69,25 @@ public sealed class CachedDocumentValidatorTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task Concurrent_requests_on_a_kept_document_each_get_their_own_variables_checked()
+    {
+        var admin = "Bearer " + await silo.AdminTokenAsync();
+        var query = Fresh(PointOfSale);
+        Assert.Equal("NOT_FOUND", (await silo.PostAsync(query, new { v = "no-such-venue", p = "bar" }, admin)).ErrorCode());
+        var before = Validator.PlannedValidations;
+
+        // Even requests carry a valid venue id (NOT_FOUND from the grain), odd ones a malformed one (refused in validation).
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            silo.PostAsync(query, new { v = i % 2 == 0 ? $"no-such-venue-{i}" : $"bad id {i}!", p = "bar" }, admin)));
+
+        Assert.Equal(before + 40, Validator.PlannedValidations);
+        for (var i = 0; i < responses.Length; i++)
+        {
+            Assert.Equal(i % 2 == 0 ? "NOT_FOUND" : "INVALID_VALUE", responses[i].ErrorCode());
+        }
+    }
+
+    [Fact]
     public async Task A_document_with_fragments_is_validated_in_full_every_time()
     {
         const string Query = "query($v: ID!, $p: ID!) { ...Till } fragment Till on Query { pointOfSale(venueId: $v, pointOfSaleId: $p) { name } }";
