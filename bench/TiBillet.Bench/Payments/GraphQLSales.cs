@@ -35,7 +35,8 @@ public static class GraphQLSales
 
         async Task<bool> SaleAsync(string phase, long i)
         {
-            var card = context.Cards[(int)Random.Shared.NextInt64(context.Cards.Count)];
+            // Cards in turn, as in part (a): a card pays at one till at a time.
+            var card = context.Cards[(int)(i % context.Cards.Count)];
             var body = $$$"""{"query":"mutation($k:String!,$v:ID!,$c:String!,$card:String!){pay(idempotencyKey:$k,venueId:$v,cashierUid:$c,cardUid:$card,lines:[{label:\"Bière\",quantity:1,unitPrice:100}]){approved}}","variables":{"k":"{{{run}}}-g{{{phase}}}-{{{i}}}","v":"{{{context.Venue}}}","c":"{{{context.Cashier}}}","card":"{{{card}}}"}}""";
             var (status, text) = await sales.PostAsync(body, device);
             return status == (int)HttpStatusCode.OK && text.Contains("\"approved\":true", StringComparison.Ordinal);

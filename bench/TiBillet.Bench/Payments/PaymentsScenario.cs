@@ -119,7 +119,9 @@ public static class PaymentsScenario
             var run = Guid.NewGuid().ToString("N")[..8];
             async Task<bool> SaleAsync(string phase, long i)
             {
-                var card = cards[1 + (int)Random.Shared.NextInt64(cards.Length - 1)];
+                // Cards in turn, as at a festival, where a card is in one hand at one till: drawn at random, 256 sales in
+                // flight over 2,000 cards put one in eight on a card already paying, queued behind that sale's commit.
+                var card = cards[1 + (int)(i % (cards.Length - 1))];
                 var result = await grains.GetCard(card).PayAsync(new SaleRequest(new IdempotencyKey($"{run}-{phase}-{i}"), venue, cashier, basket));
                 return result.Approved;
             }
