@@ -701,17 +701,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         LogBatchCommitted(_logger, WriterId, height, rows.Operations, rows.Lines);
 
         // By wallet, so a batch costs its size rather than its size times its balance rows.
-        var byWallet = new Dictionary<WalletId, List<WalletAssetBalance>>(balances.Count);
-        foreach (var b in balances)
-        {
-            if (!byWallet.TryGetValue(b.Wallet, out var list))
-            {
-                byWallet[b.Wallet] = list = new List<WalletAssetBalance>(1);
-            }
-
-            list.Add(b);
-        }
-
+        var byWallet = balances.ToLookup(b => b.Wallet);
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i].Entry;
@@ -724,9 +714,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             for (var k = 0; k < e.Sequences.Length; k++)
             {
                 var wallet = e.Sequences[k].Wallet;
-                if (!AppearsBefore(e.Sequences, k, wallet) && byWallet.TryGetValue(wallet, out var list))
+                if (!AppearsBefore(e.Sequences, k, wallet))
                 {
-                    mine.AddRange(list);
+                    mine.AddRange(byWallet[wallet]);
                 }
             }
 
@@ -736,6 +726,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         return outcomes;
     }
 
+    /// <summary>Whether <paramref name="wallet"/> was already named earlier in the entry, so its balances are given once.</summary>
     private static bool AppearsBefore(ImmutableArray<WalletSequence> sequences, int index, WalletId wallet)
     {
         for (var k = 0; k < index; k++)

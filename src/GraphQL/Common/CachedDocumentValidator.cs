@@ -122,8 +122,19 @@ public sealed class CachedDocumentValidator : IDocumentValidator
     {
         public ISchema Schema { get; } = schema;
 
-        public OperationPlan? For(GraphQLOperationDefinition? operation) =>
-            Array.Find(operations, o => ReferenceEquals(o.Operation, operation));
+        public OperationPlan? For(GraphQLOperationDefinition? operation)
+        {
+            // A loop, not Array.Find: this runs on every request, and the lambda would capture the operation.
+            foreach (var plan in operations)
+            {
+                if (ReferenceEquals(plan.Operation, operation))
+                {
+                    return plan;
+                }
+            }
+
+            return null;
+        }
 
         public static DocumentPlan? TryCreate(ISchema schema, GraphQLDocument document)
         {
