@@ -32,6 +32,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<CardStore>();
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
+        services.TryAddSingleton<CardPayments>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         return services;
     }

@@ -33,12 +33,6 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
     public async Task<PaymentResult> PayAsync(SaleRequest request, CancellationToken cancellationToken = default)
     {
         var row = await RequireRowAsync(cancellationToken);
-        var at = DateTimeOffset.UtcNow;
-        if (row.ActiveWallet is not { } wallet)
-        {
-            return new PaymentResult(false, DeclineReason.CardLost, 0, 0, 0, 0, PaymentMeans.None, 0, [], [], null, at);
-        }
-
         if (request.Complement != PaymentMeans.SecondCard)
         {
             if (request.ComplementCard is not null)
@@ -46,7 +40,13 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
                 throw new DomainException(ErrorCodes.BadUserInput, "A second card is named only for a second-card complement.");
             }
 
-            return await GrainFactory.GetWallet(wallet).PayAsync(new WalletPayment(request, Uid, wallet, null, null), cancellationToken);
+            // The card's own wallet decides (lost, or which wallet pays): the one rule for one-card sales (CardPayments).
+            return await GrainFactory.GetWallet(row.CardWallet).PayWithCardAsync(request, Uid, cancellationToken);
+        }
+
+        if (row.ActiveWallet is not { } wallet)
+        {
+            return PaymentResult.Declined(DeclineReason.CardLost);
         }
 
         if (request.ComplementCard is not { } otherUid)
@@ -62,7 +62,7 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
         var other = await GrainFactory.GetCard(otherUid).GetDetailsAsync(cancellationToken);
         if (other.Wallet is not { } otherWallet)
         {
-            return new PaymentResult(false, DeclineReason.ComplementCardLost, 0, 0, 0, 0, PaymentMeans.None, 0, [], [], null, at);
+            return PaymentResult.Declined(DeclineReason.ComplementCardLost);
         }
 
         if (otherWallet == wallet)
@@ -145,6 +145,8 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
                 break;
         }
 
+        // Before the fusion: from now on the card pays from the user's wallet, and its own wallet must know it.
+        await GrainFactory.GetWallet(row.CardWallet).CardChangedAsync(cancellationToken);
         var userWallet = row.UserWallet!.Value;
         ImmutableArray<AssetMovement> moved = [];
         if (row.FusionPending)
@@ -166,6 +168,9 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
             await SetStateAsync(row, CardState.Lost, row.FusionPending, cancellationToken);
             LogLost(logger, row.Uid.Value);
         }
+
+        // Also when already lost: a retry after a failed notice still reaches the wallet.
+        await GrainFactory.GetWallet(row.CardWallet).CardChangedAsync(cancellationToken);
 
         return _row!.ToDetails();
     }

@@ -21,15 +21,21 @@ public sealed record CardRow(
     ImmutableArray<VenueId> CashierAt)
 {
     /// <summary>The wallet the card pays from, or null when lost.</summary>
-    public WalletId? ActiveWallet => State switch
+    public WalletId? ActiveWallet => ActiveWalletOf(State, CardWallet, UserWallet);
+
+    /// <summary>The one rule for which wallet a card pays from: none when lost, the user's once identified, else its own.</summary>
+    public static WalletId? ActiveWalletOf(CardState state, WalletId cardWallet, WalletId? userWallet) => state switch
     {
         CardState.Lost => null,
-        CardState.Identified => UserWallet,
-        _ => CardWallet,
+        CardState.Identified => userWallet,
+        _ => cardWallet,
     };
 
     public CardDetails ToDetails() => new(Uid, Number, QrId, Batch, State, ActiveWallet, CashierAt, RegisteredAt);
 }
+
+/// <summary>What a card's own wallet knows of its card: which card it is, and the wallet the card pays from (null when lost).</summary>
+public sealed record CardLink(CardUid Uid, WalletId? ActiveWallet);
 
 /// <summary>SQL for cards: the grain's row, the link transaction, bulk registration and lookups.</summary>
 public sealed class CardStore(NpgsqlDataSource dataSource)
@@ -49,6 +55,29 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = value });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>The card's own wallet (fixed at registration, so callers may keep it), or null for an unknown card.</summary>
+    public async Task<WalletId?> FindCardWalletAsync(CardUid uid, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT card_wallet FROM cards WHERE uid = $1");
+        cmd.Parameters.Add(new() { Value = uid.Value });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is Guid wallet ? new WalletId(wallet) : null;
+    }
+
+    /// <summary>The card whose own wallet is <paramref name="cardWallet"/>, or null when it is no card's wallet.</summary>
+    public async Task<CardLink?> FindLinkAsync(WalletId cardWallet, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT uid, state, user_wallet FROM cards WHERE card_wallet = $1");
+        cmd.Parameters.Add(new() { Value = cardWallet.Value });
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        WalletId? user = reader.IsDBNull(2) ? null : new WalletId(reader.GetGuid(2));
+        return new CardLink(new CardUid(reader.GetString(0)), CardRow.ActiveWalletOf((CardState)reader.GetInt16(1), cardWallet, user));
     }
 
     /// <summary>Sets the state if the row is still at <paramref name="version"/>; false when another activation changed it.</summary>

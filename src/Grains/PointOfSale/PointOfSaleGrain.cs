@@ -20,6 +20,7 @@ public sealed partial class PointOfSaleGrain(
     [PersistentState("pointOfSale", StorageNames.Configuration)] IPersistentState<PointOfSaleState> state,
     VenueProfileCache venues,
     LedgerQueries ledger,
+    CardPayments payments,
     ILogger<PointOfSaleGrain> logger) : Grain, IPointOfSaleGrain
 {
     public const int MaxNameLength = 200;
@@ -197,7 +198,7 @@ public sealed partial class PointOfSaleGrain(
         {
             return current.Pending switch
             {
-                { Kind: PendingRequestKind.Payment } payment => await PayAsync(current, tap, card, cashier, payment, cancellationToken),
+                { Kind: PendingRequestKind.Payment } payment => await PayAsync(current, tap, uid, cashier, payment, cancellationToken),
                 { Kind: PendingRequestKind.TopUp } topUp => await TopUpAsync(current, tap, card, cashier, topUp, cancellationToken),
                 _ => (await BalanceAsync(tap, card, cancellationToken), current),
             };
@@ -228,10 +229,10 @@ public sealed partial class PointOfSaleGrain(
     }
 
     private async Task<(TapResult, PointOfSaleDetails)> PayAsync(
-        PointOfSaleDetails current, Tap tap, ICardGrain card, CardUid cashier, PendingRequest payment, CancellationToken cancellationToken)
+        PointOfSaleDetails current, Tap tap, CardUid card, CardUid cashier, PendingRequest payment, CancellationToken cancellationToken)
     {
         var sale = new SaleRequest(TapKey(_id, tap.TapId), _id.Venue, cashier, payment.Lines);
-        var paid = await card.PayAsync(sale, cancellationToken);
+        var paid = await payments.PayAsync(card, sale, cancellationToken);
         var balances = await NameBalancesAsync(paid.Balances, cancellationToken);
         if (paid.Approved)
         {

@@ -31,6 +31,22 @@ public interface IWalletGrain : IGrainWithGuidKey
     Task<PaymentResult> PayAsync(WalletPayment payment, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A one-card sale, called on the card's own wallet (see <see cref="Cards.CardPayments"/>): declined CardLost for a lost
+    /// card; paid from this wallet, or from the user's wallet once the card is identified, as <see cref="PayAsync"/> does.
+    /// BAD_USER_INPUT when this is not <paramref name="card"/>'s own wallet or the request names a second card (two-card
+    /// sales start at the card grain).
+    /// </summary>
+    [Alias("PayWithCardAsync")]
+    Task<PaymentResult> PayWithCardAsync(SaleRequest request, CardUid card, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called by the card grain after its card was linked, fused or declared lost: the card's own wallet forgets what it
+    /// knew of the card and reads it again before the next sale. Other wallets ignore it.
+    /// </summary>
+    [Alias("CardChangedAsync")]
+    Task CardChangedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Internal to two-card payments: the higher-id wallet completes a payment offered by the lower-id one, commits it
     /// with both wallets' sequence numbers and tells the offering wallet how it ended. Not for other callers.
     /// </summary>

@@ -19,6 +19,7 @@ namespace TiBillet.Grains.Wallets;
 public sealed partial class WalletGrain(
     LedgerWriter writer,
     WalletStore store,
+    CardStore cards,
     VenueProfileCache venues,
     CashierRightsCache cashiers,
     Serializer serializer,
@@ -35,6 +36,10 @@ public sealed partial class WalletGrain(
     private Dictionary<AssetId, long> _balances = [];
     private long _seq;
     private bool _loadedByActivation;
+
+    // For a card's own wallet: its card and the wallet that card pays from, read on the first sale and forgotten when the
+    // card grain reports a change (CardChangedAsync), so a lost card stops paying before DeclareLost returns.
+    private CardLink? _card;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -90,6 +95,35 @@ public sealed partial class WalletGrain(
         }
 
         return await PayJointAsync(payment, hash, upper, cancellationToken);
+    }
+
+    public async Task<PaymentResult> PayWithCardAsync(SaleRequest request, CardUid card, CancellationToken cancellationToken = default)
+    {
+        if (request.Complement == PaymentMeans.SecondCard || request.ComplementCard is not null)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A two-card payment starts at the card.");
+        }
+
+        _card ??= await cards.FindLinkAsync(_id, cancellationToken);
+        if (_card is not { } link || link.Uid != card)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A card pays through its own wallet.");
+        }
+
+        if (link.ActiveWallet is not { } wallet)
+        {
+            return PaymentResult.Declined(DeclineReason.CardLost);
+        }
+
+        var payment = new WalletPayment(request, card, wallet, null, null);
+        // An identified card's own wallet is empty (fused); the user's wallet pays. That grain never calls back here.
+        return wallet == _id ? await PayAsync(payment, cancellationToken) : await GrainFactory.GetWallet(wallet).PayAsync(payment, cancellationToken);
+    }
+
+    public Task CardChangedAsync(CancellationToken cancellationToken = default)
+    {
+        _card = null;
+        return Task.CompletedTask;
     }
 
     private async Task<Plan<PaymentResult>> PlanSaleAsync(WalletPayment payment, byte[] hash, CancellationToken cancellationToken)

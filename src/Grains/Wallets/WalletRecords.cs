@@ -70,7 +70,12 @@ public sealed record PaymentResult(
     ImmutableArray<AssetMovement> Movements,
     ImmutableArray<AssetBalance> Balances,
     Guid? OperationId,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>A payment declined before any wallet was looked at (a lost card, a lost second card).</summary>
+    public static PaymentResult Declined(DeclineReason reason) =>
+        new(false, reason, 0, 0, 0, 0, PaymentMeans.None, 0, [], [], null, DateTimeOffset.UtcNow);
+}
 
 /// <summary>A sale as a card hands it to its wallet: the resolved wallets of the paying and complementary cards.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.WalletPayment")]

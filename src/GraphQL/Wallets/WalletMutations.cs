@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
@@ -41,7 +42,7 @@ public sealed class WalletMutations : IMutationFields
                     c.GetArgument<List<SaleLineInput>>("lines").Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice)).ToImmutableArray(),
                     c.GetArgument("complement", PaymentMeans.None),
                     complementCard is null ? null : CardUid.Parse(complementCard));
-                return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).PayAsync(sale, c.CancellationToken);
+                return await c.RequestServices!.GetRequiredService<CardPayments>().PayAsync(CardUid.Parse(c.GetArgument<string>("cardUid")), sale, c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<MovementResultGraphType>>("refill")
