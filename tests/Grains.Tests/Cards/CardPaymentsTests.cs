@@ -1,0 +1,94 @@
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Tests.Support;
+using TiBillet.Grains.Wallets;
+using TiBillet.Testing;
+
+namespace TiBillet.Grains.Tests.Cards;
+
+/// <summary>The way the API and the tills pay: one-card sales go straight to the card's own wallet grain.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class CardPaymentsTests(ClusterFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private CardPayments NewPayments() => new(fixture.Grains, new CardStore(fixture.Database.DataSource));
+
+    [Fact]
+    public async Task A_card_declared_lost_stops_paying_at_once_though_its_wallet_already_knew_it()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var payments = NewPayments();
+        var card = await net.NewCardAsync();
+        await net.RefillAsync(card, 1_000);
+        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+
+        await net.Card(card).DeclareLostAsync(Ct);
+        var key = TestNetwork.NewKey();
+        var declined = await payments.PayAsync(card, net.Sale(100, key), Ct);
+
+        Assert.False(declined.Approved);
+        Assert.Equal(DeclineReason.CardLost, declined.Reason);
+        Assert.Equal(900, await LedgerSql.BalanceAsync(fixture.Database.DataSource, await CardWalletAsync(card), net.Tlf.Id));
+        Assert.Equal(0, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", key.Value));
+    }
+
+    [Fact]
+    public async Task A_card_linked_to_an_email_pays_from_the_user_wallet_though_its_own_wallet_paid_before()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var payments = NewPayments();
+        var card = await net.NewCardAsync();
+        var cardWallet = await CardWalletAsync(card);
+        await net.RefillAsync(card, 1_000);
+        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+
+        var link = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org")), Ct);
+        var paid = await payments.PayAsync(card, net.Sale(250), Ct);
+
+        Assert.True(paid.Approved);
+        Assert.All(paid.Movements, m => Assert.Equal(link.UserWallet, m.From));
+        Assert.Equal(650, await LedgerSql.BalanceAsync(fixture.Database.DataSource, link.UserWallet, net.Tlf.Id));
+        Assert.Equal(0, await LedgerSql.BalanceAsync(fixture.Database.DataSource, cardWallet, net.Tlf.Id));
+    }
+
+    [Fact]
+    public async Task An_unknown_card_is_UNKNOWN_CARD_and_pays_once_registered()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var payments = NewPayments();
+        var uid = TestNetwork.NewUid();
+
+        await DomainAssert.ThrowsAsync(ErrorCodes.UnknownCard, () => payments.PayAsync(uid, net.Sale(100), Ct));
+
+        var registered = await fixture.Grains.GetCardRegistry().RegisterAsync(new RegisterCardsRequest("late", [new NewCard(uid.Value, TestNetwork.NewNumber().Value, "qr-" + uid.Value)]), Ct);
+        Assert.Equal(1, registered.Registered);
+        await net.RefillAsync(uid, 300);
+        Assert.True((await payments.PayAsync(uid, net.Sale(300), Ct)).Approved);
+    }
+
+    [Fact]
+    public async Task A_two_card_sale_starts_at_the_card_and_each_wallet_checks_it_is_the_card_s_own()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var payments = NewPayments();
+        var (card, other) = (await net.NewCardAsync(), await net.NewCardAsync());
+        await net.RefillAsync(card, 100);
+        await net.RefillAsync(other, 500);
+
+        var joint = await payments.PayAsync(card, net.Sale(400, complement: PaymentMeans.SecondCard, complementCard: other), Ct);
+        Assert.True(joint.Approved);
+        Assert.Equal((100, 300), (joint.PaidByCard, joint.PaidByComplementCard));
+
+        // The wallet of another card, or a second card named on the wallet's own path, is a caller's mistake.
+        var otherWallet = fixture.Grains.GetWallet(await CardWalletAsync(other));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => otherWallet.PayWithCardAsync(net.Sale(10), card, Ct));
+        var ownWallet = fixture.Grains.GetWallet(await CardWalletAsync(card));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => ownWallet.PayWithCardAsync(net.Sale(10, complement: PaymentMeans.SecondCard, complementCard: other), card, Ct));
+        Assert.Equal(200, await LedgerSql.BalanceAsync(fixture.Database.DataSource, await CardWalletAsync(other), net.Tlf.Id));
+    }
+
+    private async Task<WalletId> CardWalletAsync(CardUid card) =>
+        await new CardStore(fixture.Database.DataSource).FindCardWalletAsync(card, Ct) ?? throw new InvalidOperationException("No such card.");
+}
