@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using TiBillet.Grains.Common;
-using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Wallets;
 
 namespace TiBillet.Grains.Cards;
@@ -23,7 +22,7 @@ public sealed class CardPayments(IGrainFactory grains, CardStore store)
     /// <summary>Pays <paramref name="request"/> with <paramref name="card"/>. UNKNOWN_CARD for a card that is not registered.</summary>
     public async Task<PaymentResult> PayAsync(CardUid card, SaleRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.Complement == PaymentMeans.SecondCard || request.ComplementCard is not null)
+        if (request.NamesSecondCard)
         {
             return await grains.GetCard(card).PayAsync(request, cancellationToken);
         }

@@ -8,7 +8,8 @@ namespace TiBillet.Grains.Cards;
 /// One NFC card, keyed by its <see cref="CardUid"/> (upper-case hex). Owns the card's state transitions and cashier rights,
 /// and resolves the wallet of its money operations, handing them to that wallet's <see cref="IWalletGrain"/>, which
 /// applies the idempotency rules (same key → first result; same key, other request → CONFLICT). One-card sales from the
-/// API and the tills skip this grain (<see cref="CardPayments"/>): the card's own wallet knows what the card grain tells it. UNKNOWN_CARD for a card that is not registered. A lost card's money operations are declined (CardLost), not errors.
+/// API and the tills skip this grain (<see cref="CardPayments"/>): the card's own wallet knows what the card grain tells it.
+/// UNKNOWN_CARD for a card that is not registered. A lost card's money operations are declined (CardLost), not errors.
 /// </summary>
 [Alias("TiBillet.Grains.Cards.ICardGrain")]
 public interface ICardGrain : IGrainWithStringKey

@@ -99,7 +99,7 @@ public sealed partial class WalletGrain(
 
     public async Task<PaymentResult> PayWithCardAsync(SaleRequest request, CardUid card, CancellationToken cancellationToken = default)
     {
-        if (request.Complement == PaymentMeans.SecondCard || request.ComplementCard is not null)
+        if (request.NamesSecondCard)
         {
             throw new DomainException(ErrorCodes.BadUserInput, "A two-card payment starts at the card.");
         }

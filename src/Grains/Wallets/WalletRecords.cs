@@ -50,7 +50,11 @@ public sealed record SaleRequest(
     CardUid Cashier,
     ImmutableArray<SaleLine> Lines,
     PaymentMeans Complement = PaymentMeans.None,
-    CardUid? ComplementCard = null);
+    CardUid? ComplementCard = null)
+{
+    /// <summary>Whether a second card takes part (or is named): such a sale starts at the card grain, which checks that card.</summary>
+    public bool NamesSecondCard => Complement == PaymentMeans.SecondCard || ComplementCard is not null;
+}
 
 /// <summary>
 /// The answer to a sale. Approved: <see cref="Movements"/> were committed (card, then complement card) and
