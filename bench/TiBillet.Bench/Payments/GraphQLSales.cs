@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TiBillet.Bench.Load;
+using TiBillet.Grains.Ledger;
 
 namespace TiBillet.Bench.Payments;
 
@@ -22,7 +23,7 @@ public static class GraphQLSales
     private const int Clients = 256;
 
     /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
-    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false);
+    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerWriter Writer, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false);
 
     /// <summary>Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak) results.</summary>
     public static async Task<(LoadResult Peak, LoadResult HalfPeak)?> RunAsync(Context context)
@@ -45,20 +46,25 @@ public static class GraphQLSales
         Log($"GraphQL: warm-up {context.WarmUp.TotalSeconds:0}s, then closed loop with {Clients} clients for {context.Duration.TotalSeconds:0}s");
         await LoadGenerator.ClosedLoopAsync(Clients, context.WarmUp, i => SaleAsync("w", i));
         var cpuPeak0 = CpuSample.Take();
+        var writerPeak0 = WriterSample.Take(context.Writer);
         var peak = await LoadGenerator.ClosedLoopAsync(Clients, context.Duration, i => SaleAsync("p", i));
         var cpuPeak = CpuSample.Take() - cpuPeak0;
+        var writerPeak = WriterSample.Take(context.Writer) - writerPeak0;
         Log($"GraphQL: peak CPU cores used: .NET {cpuPeak.ProcessSeconds / peak.Seconds:0.00}, PostgreSQL {cpuPeak.PostgresSeconds / peak.Seconds:0.00}");
-        Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms; open loop at {peak.PerSecond * context.OpenFraction:0}/s");
+        Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms, {writerPeak.Describe(peak.Seconds)}; open loop at {peak.PerSecond * context.OpenFraction:0}/s");
         LoadGenerator.FullCollection();
         using var gcLog = context.GcEvents ? new GcEventLog() : null;
         gcLog?.Recording = true;
         var gc0 = GcSample.Take();
         var cpu0 = CpuSample.Take();
+        var writer0 = WriterSample.Take(context.Writer);
         var open = await LoadGenerator.OpenLoopAsync(peak.PerSecond * context.OpenFraction, context.Duration, i => SaleAsync("o", i));
         var cpu = CpuSample.Take() - cpu0;
+        var writer = WriterSample.Take(context.Writer) - writer0;
         Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms, max {open.Percentile(100):0.0} ms ({open.Failed} failed), generator start lag p99 {LoadResult.Percentile(open.StartLagMs, 99):0.0} ms, max {LoadResult.Percentile(open.StartLagMs, 100):0.0} ms");
         Log($"GraphQL: open loop requests over 20 ms, by scheduled time: {open.SlowRequestTimes(20)}");
         Log($"GraphQL: open loop CPU cores used: .NET {cpu.ProcessSeconds / open.Seconds:0.00}, PostgreSQL {cpu.PostgresSeconds / open.Seconds:0.00}; {GcSample.Take() - gc0}");
+        Log($"GraphQL: open loop {writer.Describe(open.Seconds)}");
         gcLog?.Recording = false;
         gcLog?.Dump(Console.Error);
         return (peak, open);

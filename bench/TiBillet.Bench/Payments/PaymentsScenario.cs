@@ -133,37 +133,31 @@ public static class PaymentsScenario
             LoadGenerator.FullCollection();
             Log($"grains: warm-up {warmUp.TotalSeconds:0}s, then closed loop with {clients} clients for {measure.TotalSeconds:0}s");
             await LoadGenerator.ClosedLoopAsync(clients, warmUp, i => SaleAsync("w", i));
-            var batches0 = writer.BatchesCommitted;
-            var entries0 = writer.EntriesCommitted;
-            var busy0 = writer.BusyTime;
+            var writer0 = WriterSample.Take(writer);
             var cpu0 = CpuSample.Take();
             var grainPeak = await LoadGenerator.ClosedLoopAsync(clients, measure, i => SaleAsync("p", i));
             var cpu = CpuSample.Take() - cpu0;
+            var peakWriter = WriterSample.Take(writer) - writer0;
             Log($"grains: CPU cores used: .NET {cpu.ProcessSeconds / grainPeak.Seconds:0.00}, PostgreSQL {cpu.PostgresSeconds / grainPeak.Seconds:0.00} (all postgres processes on the machine)");
-            var avgBatch = (double)(writer.EntriesCommitted - entries0) / Math.Max(1, writer.BatchesCommitted - batches0);
-            var writerBusy = (writer.BusyTime - busy0).TotalSeconds / grainPeak.Seconds;
-            Log($"grains: {grainPeak.PerSecond:0}/s peak ({grainPeak.Failed} failed), average batch {avgBatch:0.0}, writer busy {writerBusy:P0}; open loop at {grainPeak.PerSecond * openFraction:0}/s");
+            Log($"grains: {grainPeak.PerSecond:0}/s peak ({grainPeak.Failed} failed), {peakWriter.Describe(grainPeak.Seconds)}; open loop at {grainPeak.PerSecond * openFraction:0}/s");
             using var gcLog = args.Contains("--gc-events") ? new GcEventLog() : null;
             gcLog?.Recording = true;
             LoadGenerator.FullCollection();
             var gc0 = GcSample.Take();
-            (batches0, entries0, busy0) = (writer.BatchesCommitted, writer.EntriesCommitted, writer.BusyTime);
-            var phases0 = writer.Phases;
+            writer0 = WriterSample.Take(writer);
             var cpuOpen0 = CpuSample.Take();
             var grainHalf = await LoadGenerator.OpenLoopAsync(grainPeak.PerSecond * openFraction, measure, i => SaleAsync("o", i));
             var cpuOpen = CpuSample.Take() - cpuOpen0;
             Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p90 {grainHalf.Percentile(90):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms, max {grainHalf.Percentile(100):0.0} ms ({grainHalf.Failed} failed), generator start lag p99 {LoadResult.Percentile(grainHalf.StartLagMs, 99):0.0} ms");
             Log($"grains: open loop requests over 20 ms, by scheduled time: {grainHalf.SlowRequestTimes(20)}");
             Log($"grains: open loop CPU cores used: .NET {cpuOpen.ProcessSeconds / grainHalf.Seconds:0.00}, PostgreSQL {cpuOpen.PostgresSeconds / grainHalf.Seconds:0.00}; {GcSample.Take() - gc0}; {GcSample.LastEphemeral()}");
-            var openBatches = writer.BatchesCommitted - batches0;
-            var phases1 = writer.Phases;
-            Log($"grains: open loop average batch {(double)(writer.EntriesCommitted - entries0) / Math.Max(1, openBatches):0.0}, writer busy {(writer.BusyTime - busy0).TotalSeconds / grainHalf.Seconds:P0}, per batch: write {(phases1.Write - phases0.Write).TotalMilliseconds / Math.Max(1, openBatches):0.00} ms, commit {(phases1.Commit - phases0.Commit).TotalMilliseconds / Math.Max(1, openBatches):0.00} ms");
+            Log($"grains: open loop {(WriterSample.Take(writer) - writer0).Describe(grainHalf.Seconds)}");
             gcLog?.Recording = false;
             gcLog?.Dump(Console.Error);
 
             // (b) GraphQL over HTTP: provided by the API side through this hook.
             LoadGenerator.FullCollection();
-            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], warmUp, measure, openFraction, args.Contains("--gc-events")));
+            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], writer, warmUp, measure, openFraction, args.Contains("--gc-events")));
 
             if (grainsOnly)
             {
@@ -235,8 +229,8 @@ public static class PaymentsScenario
                 ["graphql_p99_ms"] = graphQL is { } g3 ? Round(g3.HalfPeak.Percentile(99), 2) : null,
                 ["rss_mb_100k_wallets"] = Round(rssMb),
                 ["grain_clients"] = clients,
-                ["grain_avg_batch"] = Round(avgBatch, 1),
-                ["grain_writer_busy"] = Round(writerBusy, 2),
+                ["grain_avg_batch"] = Round(peakWriter.AverageBatch, 1),
+                ["grain_writer_busy"] = Round(peakWriter.Busy.TotalSeconds / grainPeak.Seconds, 2),
                 ["grain_failed"] = grainPeak.Failed + grainHalf.Failed,
                 ["sql_clients"] = SqlBaseline.Clients,
                 ["cpus"] = Environment.ProcessorCount,
