@@ -23,7 +23,7 @@ public static class GraphQLSales
     private const int Clients = 256;
 
     /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
-    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerWriter Writer, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false);
+    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerWriter Writer, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false, int? OpenRate = null);
 
     /// <summary>Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak) results.</summary>
     public static async Task<(LoadResult Peak, LoadResult HalfPeak)?> RunAsync(Context context)
@@ -51,14 +51,15 @@ public static class GraphQLSales
         var cpuPeak = CpuSample.Take() - cpuPeak0;
         var writerPeak = WriterSample.Take(context.Writer) - writerPeak0;
         Log($"GraphQL: peak CPU cores used: .NET {cpuPeak.ProcessSeconds / peak.Seconds:0.00}, PostgreSQL {cpuPeak.PostgresSeconds / peak.Seconds:0.00}");
-        Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms, {writerPeak.Describe(peak.Seconds)}; open loop at {peak.PerSecond * context.OpenFraction:0}/s");
+        var openRate = context.OpenRate ?? peak.PerSecond * context.OpenFraction;
+        Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms, {writerPeak.Describe(peak.Seconds)}; open loop at {openRate:0}/s");
         LoadGenerator.FullCollection();
         using var gcLog = context.GcEvents ? new GcEventLog() : null;
         gcLog?.Recording = true;
         var gc0 = GcSample.Take();
         var cpu0 = CpuSample.Take();
         var writer0 = WriterSample.Take(context.Writer);
-        var open = await LoadGenerator.OpenLoopAsync(peak.PerSecond * context.OpenFraction, context.Duration, i => SaleAsync("o", i));
+        var open = await LoadGenerator.OpenLoopAsync(openRate, context.Duration, i => SaleAsync("o", i));
         var cpu = CpuSample.Take() - cpu0;
         var writer = WriterSample.Take(context.Writer) - writer0;
         Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms, max {open.Percentile(100):0.0} ms ({open.Failed} failed), generator start lag p99 {LoadResult.Percentile(open.StartLagMs, 99):0.0} ms, max {LoadResult.Percentile(open.StartLagMs, 100):0.0} ms");

@@ -24,7 +24,7 @@ using TiBillet.Silo.Hosting;
 namespace TiBillet.Bench.Payments;
 
 /// <summary>
-/// <c>payments [--quick] [--clients N] [--open-percent P] [--max-wait-ms M] [--grains-only] [--writer-only] [--pg name=value]…</c>: sales through grains and the LedgerWriter (a), through GraphQL (b, hook in
+/// <c>payments [--quick] [--clients N] [--open-percent P] [--graphql-open-rate R] [--max-wait-ms M] [--grains-only] [--writer-only] [--pg name=value]…</c>: sales through grains and the LedgerWriter (a), through GraphQL (b, hook in
 /// <see cref="GraphQLSales"/>), and the naive one-transaction-per-sale SQL design (c), one after the other on the same
 /// throwaway PostgreSQL with synchronous_commit=on, every sale crediting the same venue. Then the memory of 100,000
 /// activated card wallets. Prints a one-line JSON summary last.
@@ -40,6 +40,9 @@ public static class PaymentsScenario
         var grainsOnly = args.Contains("--grains-only");
         // The issue measures p99 open-loop at half the peak rate; other fractions help tell queueing from fixed costs.
         var openFraction = (ArgValue(args, "--open-percent") ?? 50) / 100.0;
+        // For A/B comparisons: the GraphQL open loop at a fixed rate, so two builds' latencies compare at the same load
+        // whatever peak each measured.
+        var graphQLOpenRate = ArgValue(args, "--graphql-open-rate");
         var (warmUp, measure, cardCount) = quick ? (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), 2_000) : (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 10_000);
         var total = Stopwatch.StartNew();
         // Every log line goes to stderr: stdout carries the JSON summary only (the console logger writes from a background
@@ -157,7 +160,7 @@ public static class PaymentsScenario
 
             // (b) GraphQL over HTTP: provided by the API side through this hook.
             LoadGenerator.FullCollection();
-            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], writer, warmUp, measure, openFraction, args.Contains("--gc-events")));
+            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], writer, warmUp, measure, openFraction, args.Contains("--gc-events"), graphQLOpenRate));
 
             if (grainsOnly)
             {
