@@ -25,7 +25,7 @@ public static class GraphQLSales
     /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
     public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerWriter Writer, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false, int? OpenRate = null);
 
-    /// <summary>Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak) results.</summary>
+    /// <summary>Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak, or at <see cref="Context.OpenRate"/> when given) results.</summary>
     public static async Task<(LoadResult Peak, LoadResult HalfPeak)?> RunAsync(Context context)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });

@@ -233,7 +233,7 @@ public static class PaymentsScenario
                 ["rss_mb_100k_wallets"] = Round(rssMb),
                 ["grain_clients"] = clients,
                 ["grain_avg_batch"] = Round(peakWriter.AverageBatch, 1),
-                ["grain_writer_busy"] = Round(peakWriter.Busy.TotalSeconds / grainPeak.Seconds, 2),
+                ["grain_writer_busy"] = Round(peakWriter.BusyShare(grainPeak.Seconds), 2),
                 ["grain_failed"] = grainPeak.Failed + grainHalf.Failed,
                 ["sql_clients"] = SqlBaseline.Clients,
                 ["cpus"] = Environment.ProcessorCount,

@@ -16,7 +16,10 @@ public readonly record struct WriterSample(long Batches, long Entries, TimeSpan 
 
     public double AverageBatch => (double)Entries / Math.Max(1, Batches);
 
-    /// <summary>Batch size, share of the run the writer was busy (over 100 % when a commit overlaps the next write), and time per batch.</summary>
+    /// <summary>Share of a run of <paramref name="seconds"/> the writer was busy: over 1 when a commit overlaps the next write.</summary>
+    public double BusyShare(double seconds) => Busy.TotalSeconds / seconds;
+
+    /// <summary>Batch size, <see cref="BusyShare"/> and time per batch.</summary>
     public string Describe(double seconds) =>
-        $"average batch {AverageBatch:0.0}, writer busy {Busy.TotalSeconds / seconds:P0}, per batch: write {Write.TotalMilliseconds / Math.Max(1, Batches):0.00} ms, commit {Commit.TotalMilliseconds / Math.Max(1, Batches):0.00} ms";
+        $"average batch {AverageBatch:0.0}, writer busy {BusyShare(seconds):P0}, per batch: write {Write.TotalMilliseconds / Math.Max(1, Batches):0.00} ms, commit {Commit.TotalMilliseconds / Math.Max(1, Batches):0.00} ms";
 }
