@@ -25,8 +25,11 @@ public static class GraphQLSales
     /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
     public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerWriter Writer, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false, int? OpenRate = null);
 
-    /// <summary>Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak, or at <see cref="Context.OpenRate"/> when given) results.</summary>
-    public static async Task<(LoadResult Peak, LoadResult HalfPeak)?> RunAsync(Context context)
+    /// <summary>
+    /// Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak, or at <see cref="Context.OpenRate"/>
+    /// when given) results, with the open loop's CPU.
+    /// </summary>
+    public static async Task<(LoadResult Peak, LoadResult HalfPeak, CpuSample HalfPeakCpu)?> RunAsync(Context context)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
         var device = "Device " + await RegisterDeviceAsync(http, context);
@@ -50,7 +53,7 @@ public static class GraphQLSales
         var peak = await LoadGenerator.ClosedLoopAsync(Clients, context.Duration, i => SaleAsync("p", i));
         var cpuPeak = CpuSample.Take() - cpuPeak0;
         var writerPeak = WriterSample.Take(context.Writer) - writerPeak0;
-        Log($"GraphQL: peak CPU cores used: .NET {cpuPeak.ProcessSeconds / peak.Seconds:0.00}, PostgreSQL {cpuPeak.PostgresSeconds / peak.Seconds:0.00}");
+        Log($"GraphQL: peak {cpuPeak.Describe(peak.Seconds)}");
         var openRate = context.OpenRate ?? peak.PerSecond * context.OpenFraction;
         Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms, {writerPeak.Describe(peak.Seconds)}; open loop at {openRate:0}/s");
         LoadGenerator.FullCollection();
@@ -64,11 +67,11 @@ public static class GraphQLSales
         var writer = WriterSample.Take(context.Writer) - writer0;
         Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms, max {open.Percentile(100):0.0} ms ({open.Failed} failed), generator start lag p99 {LoadResult.Percentile(open.StartLagMs, 99):0.0} ms, max {LoadResult.Percentile(open.StartLagMs, 100):0.0} ms");
         Log($"GraphQL: open loop requests over 20 ms, by scheduled time: {open.SlowRequestTimes(20)}");
-        Log($"GraphQL: open loop CPU cores used: .NET {cpu.ProcessSeconds / open.Seconds:0.00}, PostgreSQL {cpu.PostgresSeconds / open.Seconds:0.00}; {GcSample.Take() - gc0}");
+        Log($"GraphQL: open loop {cpu.Describe(open.Seconds)}; {GcSample.Take() - gc0}");
         Log($"GraphQL: open loop {writer.Describe(open.Seconds)}");
         gcLog?.Recording = false;
         gcLog?.Dump(Console.Error);
-        return (peak, open);
+        return (peak, open, cpu);
     }
 
     private static async Task<string> RegisterDeviceAsync(HttpClient http, Context context)
