@@ -312,9 +312,7 @@ public static class PaymentsScenario
                 [new LedgerLine(asset, 1_000_000_000, WalletId.MintOf(asset), wallets[c])], [new WalletSequence(wallets[c], ++seqs[c])], result));
         }
 
-        var b0 = writer.BatchesCommitted;
-        var e0 = writer.EntriesCommitted;
-        var busy0 = writer.BusyTime;
+        var writer0 = WriterSample.Take(writer);
         var clock = Stopwatch.StartNew();
         var cpu0 = CpuSample.Take();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -326,16 +324,16 @@ public static class PaymentsScenario
                     [new LedgerLine(asset, 100, wallets[c], venueWallet)], [new WalletSequence(wallets[c], seq)], result, new VenueId("bench-venue"), null));
             }
         })));
-        var entries = writer.EntriesCommitted - e0;
+        var sample = WriterSample.Take(writer) - writer0;
         var cpu = CpuSample.Take() - cpu0;
         Log($"writer only: {cpu.Describe(clock.Elapsed.TotalSeconds)}");
         var phases = writer.Phases;
         Log($"writer phases (s): claim {phases.Claim.TotalSeconds:0.00}, build {phases.Build.TotalSeconds:0.00}, write {phases.Write.TotalSeconds:0.00}, commit {phases.Commit.TotalSeconds:0.00}");
-        Log($"writer only: {entries / clock.Elapsed.TotalSeconds:0}/s, average batch {(double)entries / (writer.BatchesCommitted - b0):0.0}, busy {(writer.BusyTime - busy0).TotalSeconds / clock.Elapsed.TotalSeconds:P0}");
+        Log($"writer only: {sample.Entries / clock.Elapsed.TotalSeconds:0}/s, {sample.Describe(clock.Elapsed.TotalSeconds)}");
 
         // Open loop at half that rate: each operation borrows a wallet (its sequence numbers stay in order) and returns it.
         var free = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, clients));
-        var rate = entries / clock.Elapsed.TotalSeconds / 2;
+        var rate = sample.Entries / clock.Elapsed.TotalSeconds / 2;
         var gc0 = GcSample.Take();
         var open = await LoadGenerator.OpenLoopAsync(rate, measure, async i =>
         {
