@@ -1,6 +1,7 @@
 using GraphQL.Types;
 using TiBillet.Grains.Venues;
 using TiBillet.GraphQL.Assets;
+using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Venues;
 
@@ -15,7 +16,8 @@ public sealed class VenueGraphType : ObjectGraphType<VenueDetails>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AssetGraphType>>>>("assets").Description("Assets this venue issues.").Resolve(c => c.Source.Assets);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("spendingOrder")
             .Description("Asset ids in the order a card pays with them here.")
-            .Resolve(c => c.Source.SpendingOrder.Select(a => a.ToString()));
+            // The stored order is only the venue's custom prefix (empty = default); a card pays in the computed order.
+            .ResolveAsync(async c => (await c.Grains().GetVenue(c.Source.Id).GetPaymentProfileAsync(c.CancellationToken)).SpendingOrder.Select(a => a.ToString()));
         Field(x => x.CreatedAt);
     }
 }
