@@ -131,6 +131,13 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
 
                 break;
             default:
+                // A first link whose key already moved money elsewhere would fail at the fusion, after the card had been
+                // switched to the user's wallet: refuse it while nothing has changed.
+                if (await store.IsKeyUsedAsync(request.Key, cancellationToken))
+                {
+                    throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
+                }
+
                 var linked = await store.LinkAsync(row.Uid, row.Version, email, cancellationToken);
                 if (linked is null)
                 {
