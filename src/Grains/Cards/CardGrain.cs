@@ -155,16 +155,15 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
         // Before the fusion: from now on the card pays from the user's wallet, and its own wallet must know it.
         await GrainFactory.GetWallet(row.CardWallet).CardChangedAsync(cancellationToken);
         var userWallet = row.UserWallet!.Value;
-        ImmutableArray<AssetMovement> moved = [];
+        // Also when already linked: the wallet replays a used key's first movements, so an interrupted link finishes its
+        // fusion exactly once and a retried one answers as the first did; a new key finds nothing left and writes nothing.
+        var fusion = await GrainFactory.GetWallet(row.CardWallet).FuseIntoAsync(new FusionRequest(request.Key, userWallet, row.Uid), cancellationToken);
         if (row.FusionPending)
         {
-            // Same key on every attempt: an interrupted link finishes its fusion exactly once.
-            var fusion = await GrainFactory.GetWallet(row.CardWallet).FuseIntoAsync(new FusionRequest(request.Key, userWallet, row.Uid), cancellationToken);
-            moved = fusion.Movements;
             await SetStateAsync(row, CardState.Identified, fusionPending: false, cancellationToken);
         }
 
-        return new LinkCardResult(_row!.ToDetails(), userWallet, moved);
+        return new LinkCardResult(_row!.ToDetails(), userWallet, fusion.Movements);
     }
 
     public async Task<CardDetails> DeclareLostAsync(CancellationToken cancellationToken = default)

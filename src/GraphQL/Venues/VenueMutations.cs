@@ -16,7 +16,7 @@ public sealed class VenueMutations : IMutationFields
     public void AddTo(MutationGraphType mutation)
     {
         mutation.Field<NonNullGraphType<VenueGraphType>>("createVenue")
-            .Description("Creates a venue (instance admin). CONFLICT if the id is taken; BAD_USER_INPUT for a malformed id or name.")
+            .Description("Creates a venue (instance admin). The same id and name again returns it (a safe retry); CONFLICT if the id is taken under another name; BAD_USER_INPUT for a malformed id or name.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "1–100 characters among a-z, 0-9, '-' and '_'.")
             .Argument<NonNullGraphType<StringGraphType>>("name")
             .RequirePolicy(Policies.InstanceAdmin)
@@ -38,7 +38,7 @@ public sealed class VenueMutations : IMutationFields
             });
 
         mutation.Field<NonNullGraphType<AssetGraphType>>("archiveAsset")
-            .Description("Archives one of the venue's assets (venue ADMIN): no new money is issued in it; balances stay spendable.")
+            .Description("Archives one of the venue's assets (venue ADMIN): no new money is issued in it and it no longer pays here; balances stay in their wallets, and the venue's counter still refunds its archived euro and gift money.")
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<IdGraphType>>("assetId")
             .RequirePolicy(Policies.Staff)

@@ -35,10 +35,17 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
         Assert.Equal(0, await LedgerSql.BalanceAsync(fixture.Database.DataSource, cardWallet, net.Tlf.Id));
         Assert.Equal(1, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1 AND kind = $2", key.Value, (short)TransactionKind.Fusion));
 
-        // The same link again is idempotent and moves nothing more.
+        // The same link again is idempotent: it answers with the first movements and moves nothing more.
         var again = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(key, email), Ct);
         Assert.Equal(link.UserWallet, again.UserWallet);
-        Assert.Empty(again.Moved);
+        Assert.Equal(link.Moved, again.Moved);
+        Assert.Equal(1, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", key.Value));
+
+        // Linked again under a new key, there is nothing left to move, and nothing is written.
+        var fresh = TestNetwork.NewKey();
+        var relinked = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(fresh, email), Ct);
+        Assert.Empty(relinked.Moved);
+        Assert.Equal(0, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", fresh.Value));
 
         // The wallet's fusion itself, retried with its key, replays the first result from the ledger (nothing is kept in memory).
         var replay = await fixture.Grains.GetWallet(cardWallet).FuseIntoAsync(new FusionRequest(key, link.UserWallet, card), Ct);

@@ -296,6 +296,28 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task An_archived_asset_no_longer_pays_here_but_the_counter_still_refunds_it()
+    {
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
+        var card = await net.FundedCardAsync(500);
+        (await silo.PostAsync(ArchiveAsset, new { v = net.Venue, a = net.Tlf }, net.Admin)).Data();
+
+        var pay = (await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
+        var seenHere = await BalancesAsync(card, net.Admin, net.Venue);
+        var voided = (await silo.PostAsync(
+            "mutation($k: String!, $v: ID!, $c: String!, $card: String!) { refund(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card) { approved cashReturned } }",
+            new { k = CashlessNetwork.NewKey(), v = net.Venue, c = net.Cashier, card }, net.Admin)).Data()["refund"]!;
+
+        Assert.False(pay["approved"]!.GetValue<bool>());
+        Assert.Equal("INSUFFICIENT_FUNDS", pay["reason"]!.GetValue<string>());
+        Assert.Empty(seenHere);
+        // The money is not stranded: the issuing venue pays its archived euro back in cash.
+        Assert.True(voided["approved"]!.GetValue<bool>());
+        Assert.Equal(500, voided["cashReturned"]!.GetValue<long>());
+        Assert.Empty(await BalancesAsync(card, net.Admin));
+    }
+
+    [Fact]
     public async Task Archiving_an_asset_the_venue_does_not_issue_is_not_found_and_changes_nothing()
     {
         var here = await CashlessNetwork.CreateAsync(silo.Client);
