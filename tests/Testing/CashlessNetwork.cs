@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using TiBillet.Grains.Common;
 
 namespace TiBillet.Testing;
 
@@ -27,6 +29,9 @@ public sealed class CashlessNetwork
     public string Tnf { get; }
 
     public string Cashier { get; }
+
+    /// <summary>The FED asset's id: fixed on every instance, and no API field lists it (see the report on Venue.spendingOrder).</summary>
+    public static readonly string Fed = AssetId.Federated.ToString();
 
     public static string NewUid() => Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
 
@@ -86,10 +91,55 @@ public sealed class CashlessNetwork
             new { k = key, v = Venue, c = cashier ?? Cashier, card, l = new[] { new { label = "Bière", quantity, unitPrice } } }, authorization ?? Admin);
 
     /// <summary>The card's balance in the venue's TLF, read through the API.</summary>
-    public async Task<long> TlfBalanceAsync(string card)
+    public async Task<long> TlfBalanceAsync(string card) => (await CardBalancesAsync(card, Venue)).GetValueOrDefault(Tlf);
+
+    /// <summary>The id of the wallet the card pays from, read through the API.</summary>
+    public async Task<string> WalletOfAsync(string card) =>
+        (await Silo.PostAsync("query($u: String!) { card(uid: $u) { walletId } }", new { u = card }, Admin)).Data()["card"]!["walletId"]!.GetValue<string>();
+
+    /// <summary>The id of the venue's own wallet (where sales land), read through the API.</summary>
+    public async Task<string> VenueWalletAsync() =>
+        (await Silo.PostAsync("query($v: ID!) { venue(id: $v) { walletId } }", new { v = Venue }, Admin)).Data()["venue"]!["walletId"]!.GetValue<string>();
+
+    /// <summary>
+    /// The card's non-zero balances by asset id, read by the instance admin: as seen at <paramref name="venue"/> (only the
+    /// assets it accepts), or everywhere when it is null.
+    /// </summary>
+    public async Task<Dictionary<string, long>> CardBalancesAsync(string card, string? venue = null) =>
+        Balances((await Silo.PostAsync("query($c: String!, $v: ID) { wallet(cardUid: $c, venueId: $v) { balances { assetId amount } } }",
+            new { c = card, v = venue }, Admin)).Data()["wallet"]!["balances"]!);
+
+    /// <summary>Every non-zero balance of a wallet by asset id, read by the instance admin without a venue filter.</summary>
+    public async Task<Dictionary<string, long>> WalletBalancesAsync(string wallet) =>
+        Balances((await Silo.PostAsync("query($w: ID!) { wallet(id: $w) { balances { assetId amount } } }", new { w = wallet }, Admin)).Data()["wallet"]!["balances"]!);
+
+    /// <summary>A <c>balances { assetId amount }</c> list as a dictionary, to compare whole with one assertion.</summary>
+    public static Dictionary<string, long> Balances(JsonNode balances) =>
+        balances.AsArray().ToDictionary(b => b!["assetId"]!.GetValue<string>(), b => b!["amount"]!.GetValue<long>());
+
+    /// <summary>An operation result's <c>movements { assetId amount fromWalletId toWalletId }</c> as tuples, in the order given.</summary>
+    public static (string Asset, long Amount, string From, string To)[] Movements(JsonNode result) =>
+        [.. result["movements"]!.AsArray().Select(m => (m!["assetId"]!.GetValue<string>(), m["amount"]!.GetValue<long>(), m["fromWalletId"]!.GetValue<string>(), m["toWalletId"]!.GetValue<string>()))];
+
+    /// <summary>
+    /// The instance admin issues <paramref name="amount"/> of <paramref name="asset"/> into <paramref name="wallet"/> from the
+    /// asset's mint (how a test gives a card FED); throws if it is declined.
+    /// </summary>
+    public async Task IssueAsync(string wallet, string asset, long amount)
     {
-        var wallet = (await Silo.PostAsync("query($c: String!, $v: ID!) { wallet(cardUid: $c, venueId: $v) { balances { assetId amount } } }",
-            new { c = card, v = Venue }, Admin)).Data()["wallet"]!["balances"]!.AsArray();
-        return wallet.Where(b => b!["assetId"]!.GetValue<string>() == Tlf).Select(b => b!["amount"]!.GetValue<long>()).SingleOrDefault();
+        var issued = (await Silo.PostAsync("mutation($k: String!, $w: ID!, $a: ID!, $n: Long!) { issue(idempotencyKey: $k, walletId: $w, assetId: $a, amount: $n) { approved } }",
+            new { k = NewKey(), w = wallet, a = asset, n = amount }, Admin)).Data()["issue"]!;
+        if (!issued["approved"]!.GetValue<bool>())
+        {
+            throw new InvalidOperationException($"Issuing {amount} of {asset} into {wallet} was declined: {issued.ToJsonString()}");
+        }
+    }
+
+    /// <summary>Adds an asset of <paramref name="kind"/> (an <c>AssetKind</c> name) to the venue; returns its id and its mint wallet's id.</summary>
+    public async Task<(string Id, string Mint)> AddAssetAsync(string kind)
+    {
+        var asset = (await Silo.PostAsync("mutation($v: ID!, $k: AssetKind!) { addAsset(venueId: $v, kind: $k, name: \"Asset\") { id mintWalletId } }", new { v = Venue, k = kind }, Admin))
+            .Data()["addAsset"]!;
+        return (asset["id"]!.GetValue<string>(), asset["mintWalletId"]!.GetValue<string>());
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TiBillet.Silo.Hosting;
 using Xunit;
 
@@ -92,6 +93,48 @@ public class SiloHostFixture : IAsyncLifetime
 
     /// <summary>Sends a raw request and parses the GraphQL answer.</summary>
     public Task<GraphQLResponse> SendAsync(HttpRequestMessage request) => Client.SendAsync(request);
+
+    /// <summary>
+    /// One number read straight from the silo's database (a count, a sum), to see what a request wrote or did not write;
+    /// <paramref name="parameters"/> are <c>$1</c>, <c>$2</c>, … in order (pass an array as <c>(object)array</c>).
+    /// </summary>
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException($"No row for: {sql}");
+        return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Rows in the ledger's transaction table: unchanged across a call means the call moved nothing.</summary>
+    public Task<long> LedgerRowsAsync() => ScalarAsync("SELECT count(*) FROM ledger_transactions");
+
+    /// <summary>
+    /// A new staff user holding <paramref name="role"/> (a <c>VenueRole</c> name) at <paramref name="venue"/>, created by the
+    /// instance admin; returns the user's "Bearer …" header. Fails if the role was not granted.
+    /// </summary>
+    public async Task<string> StaffAsync(string venue, string role)
+    {
+        var admin = "Bearer " + await AdminTokenAsync();
+        var email = $"staff-{Guid.NewGuid():N}@test.localhost";
+        const string secret = "staff-secret-0123456789";
+        var userId = (await PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, admin))
+            .Data()["createUser"]!["userId"]!.GetValue<string>();
+        var granted = (await PostAsync("mutation($u: Guid!, $v: ID!, $r: VenueRole!) { grantVenueRole(userId: $u, venueId: $v, role: $r) }",
+            new { u = userId, v = venue, r = role }, admin)).Data();
+        if (!granted["grantVenueRole"]!.GetValue<bool>())
+        {
+            throw new InvalidOperationException($"Role {role} at {venue} was not granted: {granted.ToJsonString()}");
+        }
+
+        return await Client.BearerAsync(email, secret);
+    }
 
     public virtual async ValueTask DisposeAsync()
     {

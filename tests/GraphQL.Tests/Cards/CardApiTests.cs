@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Npgsql;
 using TiBillet.Testing;
 
 namespace TiBillet.GraphQL.Tests.Cards;
@@ -35,41 +34,16 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
     private static IReadOnlyList<(int Line, string Code)> Errors(JsonNode report) =>
         [.. report["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["code"]!.GetValue<string>()))];
 
-    private async Task<long> ScalarAsync(string sql, object? parameter = null)
-    {
-        await using var ds = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var cmd = ds.CreateCommand(sql);
-        if (parameter is not null)
-        {
-            cmd.Parameters.Add(new() { Value = parameter });
-        }
-
-        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
     /// <summary>Rows in <c>cards</c> for these UIDs (upper-case, as stored).</summary>
-    private Task<long> CardRowsAsync(params string[] uids) => ScalarAsync("SELECT count(*) FROM cards WHERE uid = ANY($1)", uids);
+    private Task<long> CardRowsAsync(params string[] uids) => silo.ScalarAsync("SELECT count(*) FROM cards WHERE uid = ANY($1)", (object)uids);
 
-    private Task<long> AllCardRowsAsync() => ScalarAsync("SELECT count(*) FROM cards");
-
-    private Task<long> LedgerRowsAsync() => ScalarAsync("SELECT count(*) FROM ledger_transactions");
+    private Task<long> AllCardRowsAsync() => silo.ScalarAsync("SELECT count(*) FROM cards");
 
     private async Task<JsonNode> CardAsync(string admin, string uid) =>
         (await silo.PostAsync("query($u: String!) { card(uid: $u) { " + CardFields + " } }", new { u = uid }, admin)).Data()["card"]!;
 
     private Task<GraphQLResponse> LinkAsync(CashlessNetwork net, string uid, string email, string key, string? authorization = null) =>
         silo.PostAsync(Link, new { k = key, v = net.Venue, u = uid, e = email }, authorization ?? net.Admin);
-
-    /// <summary>A staff user with <paramref name="role"/> at <paramref name="venue"/>; returns their bearer header.</summary>
-    private async Task<string> StaffAsync(string admin, string venue, string role)
-    {
-        var email = NewEmail();
-        const string secret = "staff-secret-0123456789";
-        var userId = (await silo.PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, admin))
-            .Data()["createUser"]!["userId"]!.GetValue<string>();
-        (await silo.PostAsync("mutation($u: Guid!, $v: ID!, $r: VenueRole!) { grantVenueRole(userId: $u, venueId: $v, role: $r) }", new { u = userId, v = venue, r = role }, admin)).Data();
-        return await silo.Client.BearerAsync(email, secret);
-    }
 
     [Fact]
     public async Task Registering_a_batch_reports_bad_cards_one_by_one_and_registers_the_good_ones()
@@ -131,7 +105,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var cards = uids.Select(u => NewCard(u)).ToArray();
         var first = (await silo.PostAsync(Register, new { b = "first", c = cards }, admin)).Data()["registerCards"]!;
         var before = await AllCardRowsAsync();
-        var wallets = await ScalarAsync("SELECT count(*) FROM ledger_wallets");
+        var wallets = await silo.ScalarAsync("SELECT count(*) FROM ledger_wallets");
 
         // Another batch name too: the first registration stands.
         var again = (await silo.PostAsync(Register, new { b = "second", c = cards }, admin)).Data()["registerCards"]!;
@@ -142,7 +116,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         Assert.Equal(3, again["alreadyRegistered"]!.GetValue<int>());
         Assert.Empty(again["errors"]!.AsArray());
         Assert.Equal(before, await AllCardRowsAsync());
-        Assert.Equal(wallets, await ScalarAsync("SELECT count(*) FROM ledger_wallets"));
+        Assert.Equal(wallets, await silo.ScalarAsync("SELECT count(*) FROM ledger_wallets"));
         Assert.Equal("first", (await CardAsync(admin, uids[0]))["batch"]!.GetValue<string>());
     }
 
@@ -329,14 +303,14 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
 
         (await silo.PostAsync(Grant, new { v = net.Venue, u = card }, net.Admin)).Data();
         var again = (await silo.PostAsync(Grant, new { v = net.Venue, u = card }, net.Admin)).Data()["grantCashierCard"]!;
-        var grants = await ScalarAsync("SELECT count(*) FROM card_cashier_grants WHERE uid = $1", card);
+        var grants = await silo.ScalarAsync("SELECT count(*) FROM card_cashier_grants WHERE uid = $1", card);
         (await silo.PostAsync(Revoke, new { v = net.Venue, u = card }, net.Admin)).Data();
         var revokedAgain = (await silo.PostAsync(Revoke, new { v = net.Venue, u = card }, net.Admin)).Data()["revokeCashierCard"]!;
 
         Assert.Equal(new[] { net.Venue }, again["cashierAt"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal(1, grants);
         Assert.Empty(revokedAgain["cashierAt"]!.AsArray());
-        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM card_cashier_grants WHERE uid = $1", card));
+        Assert.Equal(0, await silo.ScalarAsync("SELECT count(*) FROM card_cashier_grants WHERE uid = $1", card));
     }
 
     [Fact]
@@ -358,7 +332,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("BAD_USER_INPUT", malformed.ErrorCode());
         Assert.Empty((await CardAsync(net.Admin, blank))["cashierAt"]!.AsArray());
         Assert.Empty((await CardAsync(net.Admin, lost))["cashierAt"]!.AsArray());
-        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM card_cashier_grants WHERE uid = ANY($1)", new[] { blank, lost }));
+        Assert.Equal(0, await silo.ScalarAsync("SELECT count(*) FROM card_cashier_grants WHERE uid = ANY($1)", (object)new[] { blank, lost }));
     }
 
     [Fact]
@@ -409,14 +383,14 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var card = await net.FundedCardAsync(400);
         var (email, key) = (NewEmail(), CashlessNetwork.NewKey());
         var first = (await LinkAsync(net, card, email, key)).Data()["linkCard"]!;
-        var ledger = await LedgerRowsAsync();
+        var ledger = await silo.LedgerRowsAsync();
 
         var replay = (await LinkAsync(net, card, email, key)).Data()["linkCard"]!;
 
         Assert.Equal(first.ToJsonString(), replay.ToJsonString());
         Assert.Equal(first["userWalletId"]!.GetValue<string>(), replay["userWalletId"]!.GetValue<string>());
         Assert.Single(first["moved"]!.AsArray());
-        Assert.Equal(ledger, await LedgerRowsAsync());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
         Assert.Equal(400, await net.TlfBalanceAsync(card));
     }
 
@@ -427,13 +401,13 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var card = await net.FundedCardAsync(400);
         var key = CashlessNetwork.NewKey();
         var first = (await LinkAsync(net, card, NewEmail(), key)).Data()["linkCard"]!;
-        var ledger = await LedgerRowsAsync();
+        var ledger = await silo.LedgerRowsAsync();
 
         var response = await LinkAsync(net, card, NewEmail(), key);
 
         Assert.Equal("CONFLICT", response.ErrorCode());
         Assert.Equal(first["userWalletId"]!.GetValue<string>(), (await CardAsync(net.Admin, card))["walletId"]!.GetValue<string>());
-        Assert.Equal(ledger, await LedgerRowsAsync());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
         Assert.Equal(400, await net.TlfBalanceAsync(card));
     }
 
@@ -445,14 +419,14 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var key = CashlessNetwork.NewKey();
         (await LinkAsync(net, first, NewEmail(), key)).Data();
         var secondBefore = await CardAsync(net.Admin, second);
-        var ledger = await LedgerRowsAsync();
+        var ledger = await silo.LedgerRowsAsync();
 
         var response = await LinkAsync(net, second, NewEmail(), key);
 
         Assert.Equal("CONFLICT", response.ErrorCode());
         Assert.Equal(secondBefore.ToJsonString(), (await CardAsync(net.Admin, second)).ToJsonString());
         Assert.Equal(300, await net.TlfBalanceAsync(second));
-        Assert.Equal(ledger, await LedgerRowsAsync());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
     }
 
     [Fact]
@@ -463,7 +437,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var email = NewEmail();
         (await LinkAsync(net, owned, email, CashlessNetwork.NewKey())).Data();
         var otherBefore = await CardAsync(net.Admin, other);
-        var ledger = await LedgerRowsAsync();
+        var ledger = await silo.LedgerRowsAsync();
 
         var response = await LinkAsync(net, other, email, CashlessNetwork.NewKey());
 
@@ -472,7 +446,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("ANONYMOUS", otherBefore["state"]!.GetValue<string>());
         Assert.Equal(300, await net.TlfBalanceAsync(other));
         Assert.Equal(500, await net.TlfBalanceAsync(owned));
-        Assert.Equal(ledger, await LedgerRowsAsync());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
     }
 
     [Fact]
@@ -503,7 +477,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var userWallet = (await LinkAsync(net, lost, email, CashlessNetwork.NewKey())).Data()["linkCard"]!["userWalletId"]!.GetValue<string>();
 
         var declared = (await silo.PostAsync(DeclareLost, new { v = net.Venue, u = lost }, net.Admin)).Data()["declareCardLost"]!;
-        var ledger = await LedgerRowsAsync();
+        var ledger = await silo.LedgerRowsAsync();
         var pay = (await net.PayAsync(lost, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
         var balance = await silo.PostAsync("query($c: String!, $v: ID!) { wallet(cardUid: $c, venueId: $v) { id } }", new { c = lost, v = net.Venue }, net.Admin);
         var replacement = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
@@ -513,7 +487,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         Assert.Null(declared["walletId"]);
         Assert.False(pay["approved"]!.GetValue<bool>());
         Assert.Equal("CARD_LOST", pay["reason"]!.GetValue<string>());
-        Assert.Equal(ledger, await LedgerRowsAsync());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
         Assert.Equal("CONFLICT", balance.ErrorCode());
         Assert.Equal(userWallet, relinked["userWalletId"]!.GetValue<string>());
         Assert.Empty(relinked["moved"]!.AsArray());
@@ -541,7 +515,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
     public async Task Registering_cards_is_for_the_instance_admin_only()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var venueAdmin = await StaffAsync(net.Admin, net.Venue, "ADMIN");
+        var venueAdmin = await silo.StaffAsync(net.Venue, "ADMIN");
         var uid = CashlessNetwork.NewUid();
         var before = await AllCardRowsAsync();
 
@@ -557,7 +531,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
     public async Task A_venue_cashier_cannot_grant_or_revoke_cashier_cards()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var cashier = await StaffAsync(net.Admin, net.Venue, "CASHIER");
+        var cashier = await silo.StaffAsync(net.Venue, "CASHIER");
         var card = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
 
         var grant = await silo.PostAsync(Grant, new { v = net.Venue, u = card }, cashier);
@@ -574,7 +548,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
     {
         var here = await CashlessNetwork.CreateAsync(silo.Client);
         var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
-        var cashier = await StaffAsync(here.Admin, here.Venue, "CASHIER");
+        var cashier = await silo.StaffAsync(here.Venue, "CASHIER");
         var (card, other) = (await here.FundedCardAsync(250), await here.FundedCardAsync(250));
 
         var linked = await LinkAsync(here, card, NewEmail(), CashlessNetwork.NewKey(), cashier);
@@ -594,7 +568,7 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
     public async Task A_venue_viewer_cannot_link_or_declare_cards_lost()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var viewer = await StaffAsync(net.Admin, net.Venue, "VIEWER");
+        var viewer = await silo.StaffAsync(net.Venue, "VIEWER");
         var card = await net.FundedCardAsync(250);
         var before = await CardAsync(net.Admin, card);
 

@@ -26,21 +26,6 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
         return venue;
     }
 
-    /// <summary>Creates a staff user with <paramref name="role"/> at <paramref name="venueId"/> and returns their bearer header.</summary>
-    private async Task<string> StaffWithRoleAsync(string venueId, string role)
-    {
-        var admin = "Bearer " + await silo.AdminTokenAsync();
-        var email = $"staff-{Guid.NewGuid():N}@test.localhost";
-        const string secret = "staff-secret-0123456789";
-        var created = await silo.PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, admin);
-        var userId = created.Data()["createUser"]!["userId"]!.GetValue<string>();
-        var granted = await silo.PostAsync("mutation($u: Guid!, $v: ID!, $r: VenueRole!) { grantVenueRole(userId: $u, venueId: $v, role: $r) }",
-            new { u = userId, v = venueId, r = role }, admin);
-        Assert.True(granted.Data()["grantVenueRole"]!.GetValue<bool>());
-        var login = await silo.PostAsync("mutation($e: String!, $s: String!) { login(email: $e, secret: $s) { token } }", new { e = email, s = secret });
-        return "Bearer " + login.Data()["login"]!["token"]!.GetValue<string>();
-    }
-
     [Fact]
     public async Task An_anonymous_mutation_is_unauthenticated()
     {
@@ -62,7 +47,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     public async Task A_wrong_role_is_forbidden()
     {
         var venue = NewVenue();
-        var cashier = await StaffWithRoleAsync(venue, "CASHIER");
+        var cashier = await silo.StaffAsync(venue, "CASHIER");
 
         var response = await silo.PostAsync(RegisterDevice, new { v = venue, p = "pos-1" }, cashier);
 
@@ -72,7 +57,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_role_at_another_venue_is_forbidden()
     {
-        var venueAdmin = await StaffWithRoleAsync(NewVenue(), "ADMIN");
+        var venueAdmin = await silo.StaffAsync(NewVenue(), "ADMIN");
 
         var response = await silo.PostAsync(RegisterDevice, new { v = NewVenue(), p = "pos-1" }, venueAdmin);
 
@@ -83,7 +68,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     public async Task A_venue_admin_registers_a_device_at_their_venue()
     {
         var venue = await ExistingVenueAsync();
-        var venueAdmin = await StaffWithRoleAsync(venue, "ADMIN");
+        var venueAdmin = await silo.StaffAsync(venue, "ADMIN");
 
         var response = await silo.PostAsync(RegisterDevice, new { v = venue, p = "pos-1" }, venueAdmin);
 
@@ -97,7 +82,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task Instance_admin_only_mutations_are_forbidden_to_venue_staff()
     {
-        var venueAdmin = await StaffWithRoleAsync(NewVenue(), "ADMIN");
+        var venueAdmin = await silo.StaffAsync(NewVenue(), "ADMIN");
 
         var response = await silo.PostAsync("mutation { createPartner(name: \"p\") { id } }", authorization: venueAdmin);
 
@@ -156,7 +141,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     {
         var admin = "Bearer " + await silo.AdminTokenAsync();
         var (venueA, venueB) = (await ExistingVenueAsync(), await ExistingVenueAsync());
-        var staff = await StaffWithRoleAsync(venueA, "ADMIN");
+        var staff = await silo.StaffAsync(venueA, "ADMIN");
         var userId = (await silo.PostAsync("{ me { userId } }", authorization: staff)).Data()["me"]!["userId"]!.GetValue<string>();
         await silo.PostAsync("mutation($u: Guid!, $v: ID!) { grantVenueRole(userId: $u, venueId: $v, role: ADMIN) }", new { u = userId, v = venueB }, admin);
 

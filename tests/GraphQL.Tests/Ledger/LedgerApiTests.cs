@@ -28,8 +28,8 @@ public sealed class LedgerApiTests(TestFieldsSiloFixture silo)
         var saleB = await OperationAsync(net.PayAsync(cardB, 200, 1, CashlessNetwork.NewKey()), "pay");
         var saleA2 = await OperationAsync(net.PayAsync(cardA, 50, 3, CashlessNetwork.NewKey()), "pay");
         var refillElsewhere = await OperationAsync(elsewhere.RefillAsync(cardA, 700, CashlessNetwork.NewKey()), "refill");
-        var walletA = (await silo.PostAsync("query($u: String!) { card(uid: $u) { walletId } }", new { u = cardA }, net.Admin)).Data()["card"]!["walletId"]!.GetValue<string>();
-        var venueWallet = (await silo.PostAsync("query($v: ID!) { venue(id: $v) { walletId } }", new { v = net.Venue }, net.Admin)).Data()["venue"]!["walletId"]!.GetValue<string>();
+        var walletA = await net.WalletOfAsync(cardA);
+        var venueWallet = await net.VenueWalletAsync();
         return new Activity(net, elsewhere, cardA, cardB, walletA, venueWallet, refillA, saleA1, saleA2, refillB, saleB, refillElsewhere);
     }
 
@@ -57,20 +57,6 @@ public sealed class LedgerApiTests(TestFieldsSiloFixture silo)
     private static List<long> TransactionIds(JsonArray rows) => rows.Select(r => long.Parse(r!["id"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     private static string Cursor(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
-
-    /// <summary>Creates a staff user with <paramref name="role"/> at <paramref name="venueId"/> and returns their bearer header (as AuthorizationTests does).</summary>
-    private async Task<string> StaffWithRoleAsync(string venueId, string role)
-    {
-        var admin = "Bearer " + await silo.AdminTokenAsync();
-        var email = $"staff-{Guid.NewGuid():N}@test.localhost";
-        const string secret = "staff-secret-0123456789";
-        var userId = (await silo.PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, admin))
-            .Data()["createUser"]!["userId"]!.GetValue<string>();
-        var granted = await silo.PostAsync("mutation($u: Guid!, $v: ID!, $r: VenueRole!) { grantVenueRole(userId: $u, venueId: $v, role: $r) }",
-            new { u = userId, v = venueId, r = role }, admin);
-        Assert.True(granted.Data()["grantVenueRole"]!.GetValue<bool>());
-        return await silo.Client.BearerAsync(email, secret);
-    }
 
     // ---------------------------------------------------------------- filters
 
@@ -266,7 +252,7 @@ public sealed class LedgerApiTests(TestFieldsSiloFixture silo)
     public async Task A_venue_viewer_reads_the_venues_history_as_the_instance_admin_sees_it()
     {
         var a = await ActivityAsync();
-        var viewer = await StaffWithRoleAsync(a.Net.Venue, "VIEWER");
+        var viewer = await silo.StaffAsync(a.Net.Venue, "VIEWER");
 
         var seenByViewer = await RowsAsync(viewer, new() { ["v"] = a.Net.Venue });
         var seenByAdmin = await RowsAsync(a.Net.Admin, new() { ["v"] = a.Net.Venue });
@@ -279,7 +265,7 @@ public sealed class LedgerApiTests(TestFieldsSiloFixture silo)
     public async Task A_viewer_of_another_venue_cannot_read_this_venues_history()
     {
         var a = await ActivityAsync();
-        var viewer = await StaffWithRoleAsync(a.Elsewhere.Venue, "VIEWER");
+        var viewer = await silo.StaffAsync(a.Elsewhere.Venue, "VIEWER");
 
         var response = await PageAsync(viewer, new() { ["v"] = a.Net.Venue });
         var ownVenue = await RowsAsync(viewer, new() { ["v"] = a.Elsewhere.Venue });
@@ -293,7 +279,7 @@ public sealed class LedgerApiTests(TestFieldsSiloFixture silo)
     public async Task History_without_a_venue_needs_the_instance_admin()
     {
         var a = await ActivityAsync();
-        var venueAdmin = await StaffWithRoleAsync(a.Net.Venue, "ADMIN");
+        var venueAdmin = await silo.StaffAsync(a.Net.Venue, "ADMIN");
 
         var unfiltered = await PageAsync(venueAdmin, new());
         var byCard = await PageAsync(venueAdmin, new() { ["c"] = a.CardA });
@@ -322,7 +308,7 @@ public sealed class LedgerApiTests(TestFieldsSiloFixture silo)
     public async Task Verifying_the_ledger_needs_the_instance_admin()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var venueAdmin = await StaffWithRoleAsync(net.Venue, "ADMIN");
+        var venueAdmin = await silo.StaffAsync(net.Venue, "ADMIN");
         const string verify = "{ verifyLedger { clean } }";
 
         var anonymous = await silo.PostAsync(verify);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Npgsql;
 using TiBillet.Grains.Common;
 using TiBillet.Testing;
+using static TiBillet.Testing.CashlessNetwork;
 
 namespace TiBillet.GraphQL.Tests.Venues;
 
@@ -18,18 +18,9 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
 
     private const string SetSpendingOrder = "mutation($v: ID!, $a: [ID!]!) { setSpendingOrder(venueId: $v, assetIds: $a) { spendingOrder } }";
 
-    private static readonly string Fed = AssetId.Federated.ToString();
-
     private static string NewVenueId() => "v-" + Guid.NewGuid().ToString("N")[..12];
 
     private async Task<string> AdminAsync() => "Bearer " + await silo.AdminTokenAsync();
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var ds = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var cmd = ds.CreateCommand(sql);
-        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
 
     private async Task<JsonNode> VenueAsync(string venue, string admin) =>
         (await silo.PostAsync(VenueQuery, new { v = venue }, admin)).Data()["venue"]!;
@@ -37,14 +28,6 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
     private static List<string> Ids(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToList();
 
     private static List<string> AssetIds(JsonNode venue) => venue["assets"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
-
-    /// <summary>The card's non-zero balances by asset id: seen at <paramref name="venue"/> (accepted assets only), or everywhere.</summary>
-    private async Task<Dictionary<string, long>> BalancesAsync(string card, string admin, string? venue = null)
-    {
-        var wallet = (await silo.PostAsync("query($c: String!, $v: ID) { wallet(cardUid: $c, venueId: $v) { balances { assetId amount } } }",
-            new { c = card, v = venue }, admin)).Data()["wallet"]!;
-        return wallet["balances"]!.AsArray().ToDictionary(b => b!["assetId"]!.GetValue<string>(), b => b!["amount"]!.GetValue<long>());
-    }
 
     private static async Task<string> FundAsync(CashlessNetwork net, string card, long cents, string? asset = null)
     {
@@ -100,12 +83,12 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
     public async Task A_malformed_venue_id_is_bad_user_input_and_creates_nothing(string id)
     {
         var admin = await AdminAsync();
-        var before = await CountAsync("SELECT count(*) FROM venues");
+        var before = await silo.ScalarAsync("SELECT count(*) FROM venues");
 
         var response = await silo.PostAsync(CreateVenue, new { v = id, n = "Venue" }, admin);
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
-        Assert.Equal(before, await CountAsync("SELECT count(*) FROM venues"));
+        Assert.Equal(before, await silo.ScalarAsync("SELECT count(*) FROM venues"));
     }
 
     [Fact]
@@ -114,14 +97,14 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         var admin = await AdminAsync();
         var prefix = "v-" + Guid.NewGuid().ToString("N");
         var longest = prefix + new string('x', VenueId.MaxLength - prefix.Length);
-        var before = await CountAsync("SELECT count(*) FROM venues");
+        var before = await silo.ScalarAsync("SELECT count(*) FROM venues");
 
         var tooLong = await silo.PostAsync(CreateVenue, new { v = longest + "x", n = "Venue" }, admin);
         var created = (await silo.PostAsync(CreateVenue, new { v = longest, n = "Venue" }, admin)).Data()["createVenue"]!;
 
         Assert.Equal("BAD_USER_INPUT", tooLong.ErrorCode());
         Assert.Equal(longest, created["id"]!.GetValue<string>());
-        Assert.Equal(before + 1, await CountAsync("SELECT count(*) FROM venues"));
+        Assert.Equal(before + 1, await silo.ScalarAsync("SELECT count(*) FROM venues"));
     }
 
     [Theory]
@@ -196,13 +179,13 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
     public async Task A_venue_cannot_issue_FED_and_nothing_is_added()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var assetsBefore = await CountAsync("SELECT count(*) FROM assets");
+        var assetsBefore = await silo.ScalarAsync("SELECT count(*) FROM assets");
 
         var response = await silo.PostAsync(AddAsset, new { v = net.Venue, k = "FED", n = "Mine" }, net.Admin);
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
         Assert.Equal([net.Tlf, net.Tnf], AssetIds(await VenueAsync(net.Venue, net.Admin)));
-        Assert.Equal(assetsBefore, await CountAsync("SELECT count(*) FROM assets"));
+        Assert.Equal(assetsBefore, await silo.ScalarAsync("SELECT count(*) FROM assets"));
     }
 
     [Fact]
@@ -241,12 +224,12 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
     public async Task Adding_an_asset_to_an_unknown_venue_is_not_found_and_creates_no_asset()
     {
         var admin = await AdminAsync();
-        var before = await CountAsync("SELECT count(*) FROM assets");
+        var before = await silo.ScalarAsync("SELECT count(*) FROM assets");
 
         var response = await silo.PostAsync(AddAsset, new { v = NewVenueId(), k = "TLF", n = "Euro" }, admin);
 
         Assert.Equal("NOT_FOUND", response.ErrorCode());
-        Assert.Equal(before, await CountAsync("SELECT count(*) FROM assets"));
+        Assert.Equal(before, await silo.ScalarAsync("SELECT count(*) FROM assets"));
     }
 
     // ---------------------------------------------------------------- archiveAsset
@@ -276,9 +259,9 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
-        var wallet = (await silo.PostAsync("query($u: String!) { card(uid: $u) { walletId } }", new { u = card }, net.Admin)).Data()["card"]!["walletId"]!.GetValue<string>();
+        var wallet = await net.WalletOfAsync(card);
         (await silo.PostAsync(ArchiveAsset, new { v = net.Venue, a = net.Tlf }, net.Admin)).Data();
-        var rowsBefore = await CountAsync("SELECT count(*) FROM ledger_transactions");
+        var rowsBefore = await silo.LedgerRowsAsync();
 
         var explicitRefill = await silo.PostAsync(
             "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $a: ID!) { refill(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, amount: 100, means: CASH, assetId: $a) { approved } }",
@@ -291,8 +274,8 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         // With no asset named, a refill looks for the venue's active TLF, and there is none left.
         Assert.Equal("NOT_FOUND", defaultRefill.ErrorCode());
         Assert.Equal("CONFLICT", issue.ErrorCode());
-        Assert.Equal(rowsBefore, await CountAsync("SELECT count(*) FROM ledger_transactions"));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 500 }, await BalancesAsync(card, net.Admin));
+        Assert.Equal(rowsBefore, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 500 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -303,7 +286,7 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         (await silo.PostAsync(ArchiveAsset, new { v = net.Venue, a = net.Tlf }, net.Admin)).Data();
 
         var pay = (await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
-        var seenHere = await BalancesAsync(card, net.Admin, net.Venue);
+        var seenHere = await net.CardBalancesAsync(card, net.Venue);
         var voided = (await silo.PostAsync(
             "mutation($k: String!, $v: ID!, $c: String!, $card: String!) { refund(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card) { approved cashReturned } }",
             new { k = CashlessNetwork.NewKey(), v = net.Venue, c = net.Cashier, card }, net.Admin)).Data()["refund"]!;
@@ -314,7 +297,7 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         // The money is not stranded: the issuing venue pays its archived euro back in cash.
         Assert.True(voided["approved"]!.GetValue<bool>());
         Assert.Equal(500, voided["cashReturned"]!.GetValue<long>());
-        Assert.Empty(await BalancesAsync(card, net.Admin));
+        Assert.Empty(await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -349,14 +332,14 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
 
         // Default order: the gift money goes first.
         Assert.True((await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!["approved"]!.GetValue<bool>());
-        Assert.Equal(new Dictionary<string, long> { [net.Tnf] = 400, [net.Tlf] = 500 }, await BalancesAsync(card, net.Admin, net.Venue));
+        Assert.Equal(new Dictionary<string, long> { [net.Tnf] = 400, [net.Tlf] = 500 }, await net.CardBalancesAsync(card, net.Venue));
 
         var set = (await silo.PostAsync(SetSpendingOrder, new { v = net.Venue, a = new[] { net.Tlf } }, net.Admin)).Data()["setSpendingOrder"]!;
         var firstSale = (await net.PayAsync(card, 300, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
-        var afterFirst = await BalancesAsync(card, net.Admin, net.Venue);
+        var afterFirst = await net.CardBalancesAsync(card, net.Venue);
         // More than the TLF left: the rest comes from the next asset in the order.
         var secondSale = (await net.PayAsync(card, 300, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
-        var afterSecond = await BalancesAsync(card, net.Admin, net.Venue);
+        var afterSecond = await net.CardBalancesAsync(card, net.Venue);
 
         // The listed asset first, then the unlisted ones in the default order.
         Assert.Equal([net.Tlf, net.Tnf, Fed], Ids(set["spendingOrder"]));
@@ -417,13 +400,11 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         var card = await CashlessNetwork.NewCardAsync(silo.Client, here.Admin);
         await FundAsync(here, card, 300, here.Tlf);
         await FundAsync(elsewhere, card, 1000, elsewhere.Tlf);
-        var wallet = (await silo.PostAsync("query($u: String!) { card(uid: $u) { walletId } }", new { u = card }, here.Admin)).Data()["card"]!["walletId"]!.GetValue<string>();
-        var issued = await silo.PostAsync("mutation($k: String!, $w: ID!, $a: ID!) { issue(idempotencyKey: $k, walletId: $w, assetId: $a, amount: 200) { approved } }",
-            new { k = CashlessNetwork.NewKey(), w = wallet, a = Fed }, here.Admin);
-        Assert.True(issued.Data()["issue"]!["approved"]!.GetValue<bool>());
+        var wallet = await here.WalletOfAsync(card);
+        await here.IssueAsync(wallet, Fed, 200);
 
-        var seenHere = await BalancesAsync(card, here.Admin, here.Venue);
-        var seenEverywhere = await BalancesAsync(card, here.Admin);
+        var seenHere = await here.CardBalancesAsync(card, here.Venue);
+        var seenEverywhere = await here.CardBalancesAsync(card);
         // 450 is more than the local euro: the rest comes from FED, never from the other venue's euro.
         var sale = (await here.PayAsync(card, 450, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
         var tooMuch = (await here.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
@@ -433,6 +414,6 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         Assert.True(sale["approved"]!.GetValue<bool>());
         Assert.False(tooMuch["approved"]!.GetValue<bool>());
         Assert.Equal(50, tooMuch["shortfall"]!.GetValue<long>());
-        Assert.Equal(new Dictionary<string, long> { [Fed] = 50, [elsewhere.Tlf] = 1000 }, await BalancesAsync(card, here.Admin));
+        Assert.Equal(new Dictionary<string, long> { [Fed] = 50, [elsewhere.Tlf] = 1000 }, await here.CardBalancesAsync(card));
     }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
-using Npgsql;
-using TiBillet.Grains.Common;
 using TiBillet.Testing;
+using static TiBillet.Testing.CashlessNetwork;
 
 namespace TiBillet.GraphQL.Tests.Wallets;
 
@@ -18,50 +16,18 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     private const string Badge =
         "mutation($k: String!, $v: ID!, $card: String!, $asset: ID!) { badge(idempotencyKey: $k, venueId: $v, cardUid: $card, assetId: $asset) { approved reason kind operationId movements { assetId amount fromWalletId toWalletId } balances { assetId amount } } }";
 
-    // FED has a fixed id on every instance; no API field lists it (see the report on Venue.spendingOrder).
-    private static readonly string Fed = AssetId.Federated.ToString();
-
-    private async Task<long> LedgerRowsAsync()
-    {
-        await using var ds = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var cmd = ds.CreateCommand("SELECT count(*) FROM ledger_transactions");
-        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
     private Task<GraphQLResponse> RefillAsync(CashlessNetwork net, string card, long amount, string means, string key, string? asset = null, string? cashier = null) =>
         silo.PostAsync(Refill, new { k = key, v = net.Venue, c = cashier ?? net.Cashier, card, a = amount, m = means, asset }, net.Admin);
 
     private Task<GraphQLResponse> RefundAsync(CashlessNetwork net, string card, long? amount, string key, string? cashier = null) =>
         silo.PostAsync(Refund, new { k = key, v = net.Venue, c = cashier ?? net.Cashier, card, a = amount }, net.Admin);
 
-    private async Task<string> WalletOfAsync(CashlessNetwork net, string card) =>
-        (await silo.PostAsync("query($u: String!) { card(uid: $u) { walletId } }", new { u = card }, net.Admin)).Data()["card"]!["walletId"]!.GetValue<string>();
-
-    /// <summary>Every non-zero balance of the card, read by the instance admin without a venue filter.</summary>
-    private async Task<Dictionary<string, long>> BalancesAsync(CashlessNetwork net, string card) =>
-        ToBalances((await silo.PostAsync("query($c: String!) { wallet(cardUid: $c) { balances { assetId amount } } }", new { c = card }, net.Admin))
-            .Data()["wallet"]!["balances"]!);
-
-    private static Dictionary<string, long> ToBalances(JsonNode balances) =>
-        balances.AsArray().ToDictionary(b => b!["assetId"]!.GetValue<string>(), b => b!["amount"]!.GetValue<long>());
-
-    private static (string Asset, long Amount, string From, string To)[] Movements(JsonNode result) =>
-        [.. result["movements"]!.AsArray().Select(m => (m!["assetId"]!.GetValue<string>(), m["amount"]!.GetValue<long>(), m["fromWalletId"]!.GetValue<string>(), m["toWalletId"]!.GetValue<string>()))];
-
-    private async Task<string> IssueFedAsync(CashlessNetwork net, string card, long amount)
+    /// <summary>Gives the card <paramref name="amount"/> of FED and returns it.</summary>
+    private static async Task<string> IssueFedAsync(CashlessNetwork net, string card, long amount)
     {
-        var issued = (await silo.PostAsync("mutation($k: String!, $w: ID!, $a: ID!, $n: Long!) { issue(idempotencyKey: $k, walletId: $w, assetId: $a, amount: $n) { approved } }",
-            new { k = CashlessNetwork.NewKey(), w = await WalletOfAsync(net, card), a = Fed, n = amount }, net.Admin)).Data()["issue"]!;
-        Assert.True(issued["approved"]!.GetValue<bool>());
+        await net.IssueAsync(await net.WalletOfAsync(card), Fed, amount);
         return card;
     }
-
-    private async Task<string> VenueWalletAsync(CashlessNetwork net) =>
-        (await silo.PostAsync("query($v: ID!) { venue(id: $v) { walletId } }", new { v = net.Venue }, net.Admin)).Data()["venue"]!["walletId"]!.GetValue<string>();
-
-    private async Task<string> AddAssetAsync(CashlessNetwork net, string kind) =>
-        (await silo.PostAsync("mutation($v: ID!, $k: AssetKind!) { addAsset(venueId: $v, kind: $k, name: \"Asset\") { id } }", new { v = net.Venue, k = kind }, net.Admin))
-            .Data()["addAsset"]!["id"]!.GetValue<string>();
 
     // ---------------------------------------------------------------- refill
 
@@ -70,21 +36,21 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
-        var wallet = await WalletOfAsync(net, card);
+        var wallet = await net.WalletOfAsync(card);
         var key = CashlessNetwork.NewKey();
 
         var first = (await RefillAsync(net, card, 1250, "CASH", key)).Data()["refill"]!;
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
         var replay = (await RefillAsync(net, card, 1250, "CASH", key)).Data()["refill"]!;
 
         Assert.True(first["approved"]!.GetValue<bool>());
         Assert.Equal("REFILL", first["kind"]!.GetValue<string>());
         // The TLF's mint wallet has the asset's id.
         Assert.Equal([(net.Tlf, 1250L, net.Tlf, wallet)], Movements(first));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 1250 }, ToBalances(first["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 1250 }, Balances(first["balances"]!));
         Assert.Equal(first["operationId"]!.GetValue<string>(), replay["operationId"]!.GetValue<string>());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 1250 }, await BalancesAsync(net, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 1250 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -96,8 +62,8 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var refill = (await RefillAsync(net, card, 800, "BANK_CARD", CashlessNetwork.NewKey(), asset: net.Tnf)).Data()["refill"]!;
 
         Assert.True(refill["approved"]!.GetValue<bool>());
-        Assert.Equal([(net.Tnf, 800L, net.Tnf, await WalletOfAsync(net, card))], Movements(refill));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300, [net.Tnf] = 800 }, await BalancesAsync(net, card));
+        Assert.Equal([(net.Tnf, 800L, net.Tnf, await net.WalletOfAsync(card))], Movements(refill));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300, [net.Tnf] = 800 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -107,7 +73,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var card = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
         var key = CashlessNetwork.NewKey();
         Assert.True((await RefillAsync(net, card, 500, "CASH", key)).Data()["refill"]!["approved"]!.GetValue<bool>());
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var otherAmount = await RefillAsync(net, card, 600, "CASH", key);
         var otherMeans = await RefillAsync(net, card, 500, "BANK_CARD", key);
@@ -118,7 +84,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("CONFLICT", otherAmount.ErrorCode());
         Assert.Equal("CONFLICT", otherMeans.ErrorCode());
         Assert.Equal("CONFLICT", onOtherCard.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
         Assert.Equal(500, await net.TlfBalanceAsync(card));
         Assert.Equal(0, await net.TlfBalanceAsync(otherCard));
     }
@@ -128,15 +94,15 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(400);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var cash = await RefillAsync(net, card, 0, "CASH", CashlessNetwork.NewKey());
         var tnf = await RefillAsync(net, card, 0, "BANK_CARD", CashlessNetwork.NewKey(), asset: net.Tnf);
 
         Assert.Equal("BAD_USER_INPUT", cash.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", tnf.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 400 }, await BalancesAsync(net, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 400 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -144,12 +110,12 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(400);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var response = await RefillAsync(net, card, 100, "ONLINE", CashlessNetwork.NewKey());
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
         Assert.Equal(400, await net.TlfBalanceAsync(card));
     }
 
@@ -160,14 +126,14 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(400);
         var plainCard = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var notCashier = await RefillAsync(net, card, 100, "CASH", CashlessNetwork.NewKey(), cashier: plainCard);
         var cashierElsewhere = await RefillAsync(net, card, 100, "CASH", CashlessNetwork.NewKey(), cashier: elsewhere.Cashier);
 
         Assert.Equal("FORBIDDEN", notCashier.ErrorCode());
         Assert.Equal("FORBIDDEN", cashierElsewhere.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
         Assert.Equal(400, await net.TlfBalanceAsync(card));
     }
 
@@ -177,15 +143,15 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var issuer = await CashlessNetwork.CreateAsync(silo.Client);
         var other = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await issuer.FundedCardAsync(400);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var tlf = await RefillAsync(other, card, 100, "CASH", CashlessNetwork.NewKey(), asset: issuer.Tlf);
         var tnf = await RefillAsync(other, card, 100, "CASH", CashlessNetwork.NewKey(), asset: issuer.Tnf);
 
         Assert.Equal("FORBIDDEN", tlf.ErrorCode());
         Assert.Equal("FORBIDDEN", tnf.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [issuer.Tlf] = 400 }, await BalancesAsync(issuer, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [issuer.Tlf] = 400 }, await issuer.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -193,28 +159,28 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await IssueFedAsync(net, await net.FundedCardAsync(400), 200);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var response = await RefillAsync(net, card, 100, "CASH", CashlessNetwork.NewKey(), asset: Fed);
 
         Assert.Equal("FORBIDDEN", response.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 400, [Fed] = 200 }, await BalancesAsync(net, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 400, [Fed] = 200 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
     public async Task Only_tlf_and_tnf_are_refilled_at_a_counter()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var time = await AddAssetAsync(net, "TIM");
+        var time = (await net.AddAssetAsync("TIM")).Id;
         var card = await net.FundedCardAsync(400);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var response = await RefillAsync(net, card, 100, "CASH", CashlessNetwork.NewKey(), asset: time);
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 400 }, await BalancesAsync(net, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 400 }, await net.CardBalancesAsync(card));
     }
 
     // ---------------------------------------------------------------- refund and void
@@ -225,12 +191,12 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await IssueFedAsync(net, await net.FundedCardAsync(300), 400);
         Assert.True((await RefillAsync(net, card, 200, "CASH", CashlessNetwork.NewKey(), asset: net.Tnf)).Data()["refill"]!["approved"]!.GetValue<bool>());
-        var wallet = await WalletOfAsync(net, card);
-        var venueWallet = await VenueWalletAsync(net);
+        var wallet = await net.WalletOfAsync(card);
+        var venueWallet = await net.VenueWalletAsync();
         var key = CashlessNetwork.NewKey();
 
         var refund = (await RefundAsync(net, card, 500, key)).Data()["refund"]!;
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
         var replay = (await RefundAsync(net, card, 500, key)).Data()["refund"]!;
 
         Assert.True(refund["approved"]!.GetValue<bool>());
@@ -240,16 +206,15 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         Assert.Equal(200, refund["owedToVenue"]!.GetValue<long>());
         // Gift money is never paid out in cash: the TNF stays on the card.
         Assert.Equal([(net.Tlf, 300L, wallet, net.Tlf), (Fed, 200L, wallet, venueWallet)], Movements(refund));
-        Assert.Equal(new Dictionary<string, long> { [net.Tnf] = 200, [Fed] = 200 }, ToBalances(refund["balances"]!));
-        Assert.Equal(new Dictionary<string, long> { [net.Tnf] = 200, [Fed] = 200 }, await BalancesAsync(net, card));
+        Assert.Equal(new Dictionary<string, long> { [net.Tnf] = 200, [Fed] = 200 }, Balances(refund["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [net.Tnf] = 200, [Fed] = 200 }, await net.CardBalancesAsync(card));
         Assert.Equal(refund["operationId"]!.GetValue<string>(), replay["operationId"]!.GetValue<string>());
-        Assert.Equal(rows, await LedgerRowsAsync());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
         var refunds = (await silo.PostAsync("query($c: String!) { transactions(cardUid: $c, kind: REFUND) { items { operationId } } }", new { c = card }, net.Admin))
             .Data()["transactions"]!["items"]!.AsArray();
         Assert.Equal(2, refunds.Count);
         Assert.All(refunds, t => Assert.Equal(refund["operationId"]!.GetValue<string>(), t!["operationId"]!.GetValue<string>()));
-        var venueBalances = (await silo.PostAsync("query($w: ID!) { wallet(id: $w) { balances { assetId amount } } }", new { w = venueWallet }, net.Admin)).Data()["wallet"]!["balances"]!;
-        Assert.Equal(new Dictionary<string, long> { [Fed] = 200 }, ToBalances(venueBalances));
+        Assert.Equal(new Dictionary<string, long> { [Fed] = 200 }, await net.WalletBalancesAsync(venueWallet));
     }
 
     [Fact]
@@ -260,8 +225,8 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var card = await IssueFedAsync(here, await here.FundedCardAsync(300), 100);
         Assert.True((await RefillAsync(here, card, 200, "CASH", CashlessNetwork.NewKey(), asset: here.Tnf)).Data()["refill"]!["approved"]!.GetValue<bool>());
         Assert.True((await elsewhere.RefillAsync(card, 400, CashlessNetwork.NewKey())).Data()["refill"]!["approved"]!.GetValue<bool>());
-        var wallet = await WalletOfAsync(here, card);
-        var venueWallet = await VenueWalletAsync(here);
+        var wallet = await here.WalletOfAsync(card);
+        var venueWallet = await here.VenueWalletAsync();
 
         var voided = (await RefundAsync(here, card, null, CashlessNetwork.NewKey())).Data()["refund"]!;
 
@@ -273,7 +238,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         Assert.Equal(
             new[] { (here.Tlf, 300L, wallet, here.Tlf), (here.Tnf, 200L, wallet, here.Tnf), (Fed, 100L, wallet, venueWallet) }.Order(),
             Movements(voided).Order());
-        Assert.Equal(new Dictionary<string, long> { [elsewhere.Tlf] = 400 }, await BalancesAsync(here, card));
+        Assert.Equal(new Dictionary<string, long> { [elsewhere.Tlf] = 400 }, await here.CardBalancesAsync(card));
         var voids = (await silo.PostAsync("query($c: String!) { transactions(cardUid: $c, kind: VOID) { items { assetId amount venueId } } }", new { c = card }, here.Admin))
             .Data()["transactions"]!["items"]!.AsArray();
         Assert.Equal(3, voids.Count);
@@ -286,7 +251,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(300);
         Assert.True((await RefillAsync(net, card, 500, "CASH", CashlessNetwork.NewKey(), asset: net.Tnf)).Data()["refill"]!["approved"]!.GetValue<bool>());
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         // 800 on the card, but only the 300 of TLF is refundable in cash.
         var refund = (await RefundAsync(net, card, 400, CashlessNetwork.NewKey())).Data()["refund"]!;
@@ -296,8 +261,8 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         Assert.Equal(0, refund["cashReturned"]!.GetValue<long>());
         Assert.Null(refund["operationId"]);
         Assert.Empty(Movements(refund));
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300, [net.Tnf] = 500 }, await BalancesAsync(net, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300, [net.Tnf] = 500 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -306,14 +271,14 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var here = await CashlessNetwork.CreateAsync(silo.Client);
         var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await elsewhere.FundedCardAsync(700);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var voided = (await RefundAsync(here, card, null, CashlessNetwork.NewKey())).Data()["refund"]!;
 
         Assert.False(voided["approved"]!.GetValue<bool>());
         Assert.Equal("NOTHING_TO_REFUND", voided["reason"]!.GetValue<string>());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [elsewhere.Tlf] = 700 }, await BalancesAsync(here, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [elsewhere.Tlf] = 700 }, await here.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -322,7 +287,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(300);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var wrongCashier = await RefundAsync(net, card, 100, CashlessNetwork.NewKey(), cashier: elsewhere.Cashier);
         var zero = await RefundAsync(net, card, 0, CashlessNetwork.NewKey());
@@ -331,7 +296,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("FORBIDDEN", wrongCashier.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", zero.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", negative.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
         Assert.Equal(300, await net.TlfBalanceAsync(card));
     }
 
@@ -341,24 +306,24 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     public async Task A_badge_records_a_zero_movement_of_the_venue_bdg_to_the_venue()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var badge = await AddAssetAsync(net, "BDG");
+        var badge = (await net.AddAssetAsync("BDG")).Id;
         var card = await net.FundedCardAsync(300);
-        var wallet = await WalletOfAsync(net, card);
-        var venueWallet = await VenueWalletAsync(net);
-        var rows = await LedgerRowsAsync();
+        var wallet = await net.WalletOfAsync(card);
+        var venueWallet = await net.VenueWalletAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var result = (await silo.PostAsync(Badge, new { k = CashlessNetwork.NewKey(), v = net.Venue, card, asset = badge }, net.Admin)).Data()["badge"]!;
 
         Assert.True(result["approved"]!.GetValue<bool>());
         Assert.Equal("BADGE", result["kind"]!.GetValue<string>());
         Assert.Equal([(badge, 0L, wallet, venueWallet)], Movements(result));
-        Assert.Equal(rows + 1, await LedgerRowsAsync());
+        Assert.Equal(rows + 1, await silo.LedgerRowsAsync());
         var recorded = (await silo.PostAsync("query($v: ID!, $c: String!) { transactions(venueId: $v, cardUid: $c, kind: BADGE) { items { operationId assetId amount } } }",
             new { v = net.Venue, c = card }, net.Admin)).Data()["transactions"]!["items"]!.AsArray().Single()!;
         Assert.Equal(result["operationId"]!.GetValue<string>(), recorded["operationId"]!.GetValue<string>());
         Assert.Equal(badge, recorded["assetId"]!.GetValue<string>());
         Assert.Equal(0, recorded["amount"]!.GetValue<long>());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, card));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.CardBalancesAsync(card));
     }
 
     [Fact]
@@ -366,16 +331,16 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
-        var otherBadge = await AddAssetAsync(elsewhere, "BDG");
+        var otherBadge = (await elsewhere.AddAssetAsync("BDG")).Id;
         var card = await net.FundedCardAsync(300);
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var tlf = await silo.PostAsync(Badge, new { k = CashlessNetwork.NewKey(), v = net.Venue, card, asset = net.Tlf }, net.Admin);
         var foreign = await silo.PostAsync(Badge, new { k = CashlessNetwork.NewKey(), v = net.Venue, card, asset = otherBadge }, net.Admin);
 
         Assert.Equal("BAD_USER_INPUT", tlf.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", foreign.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, card));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.CardBalancesAsync(card));
     }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
-using Npgsql;
-using TiBillet.Grains.Common;
 using TiBillet.Testing;
+using static TiBillet.Testing.CashlessNetwork;
 
 namespace TiBillet.GraphQL.Tests.Wallets;
 
@@ -25,88 +23,42 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
 
     private const string WalletOfCard = "query($c: String!, $v: ID) { wallet(cardUid: $c, venueId: $v) { id kind balances { assetId amount } } }";
 
-    // FED has a fixed id on every instance; no API field lists it (see the report on Venue.spendingOrder).
-    private static readonly string Fed = AssetId.Federated.ToString();
-
-    private async Task<long> LedgerRowsAsync()
-    {
-        await using var ds = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var cmd = ds.CreateCommand("SELECT count(*) FROM ledger_transactions");
-        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
-    private async Task<string> WalletOfAsync(CashlessNetwork net, string card) =>
-        (await silo.PostAsync("query($u: String!) { card(uid: $u) { walletId } }", new { u = card }, net.Admin)).Data()["card"]!["walletId"]!.GetValue<string>();
-
-    /// <summary>Every non-zero balance of a wallet, read by the instance admin without a venue filter.</summary>
-    private async Task<Dictionary<string, long>> BalancesAsync(CashlessNetwork net, string wallet) =>
-        ToBalances((await silo.PostAsync("query($w: ID!) { wallet(id: $w) { balances { assetId amount } } }", new { w = wallet }, net.Admin)).Data()["wallet"]!["balances"]!);
-
-    private static Dictionary<string, long> ToBalances(JsonNode balances) =>
-        balances.AsArray().ToDictionary(b => b!["assetId"]!.GetValue<string>(), b => b!["amount"]!.GetValue<long>());
-
-    private static (string Asset, long Amount, string From, string To)[] Movements(JsonNode result) =>
-        [.. result["movements"]!.AsArray().Select(m => (m!["assetId"]!.GetValue<string>(), m["amount"]!.GetValue<long>(), m["fromWalletId"]!.GetValue<string>(), m["toWalletId"]!.GetValue<string>()))];
-
-    /// <summary>Adds an asset to the network's venue and returns its id and its mint wallet's id.</summary>
-    private async Task<(string Id, string Mint)> AddAssetAsync(CashlessNetwork net, string kind)
-    {
-        var asset = (await silo.PostAsync("mutation($v: ID!, $k: AssetKind!) { addAsset(venueId: $v, kind: $k, name: \"Asset\") { id mintWalletId } }", new { v = net.Venue, k = kind }, net.Admin))
-            .Data()["addAsset"]!;
-        return (asset["id"]!.GetValue<string>(), asset["mintWalletId"]!.GetValue<string>());
-    }
-
-    /// <summary>A new staff user holding <paramref name="role"/> at <paramref name="venue"/>; returns their bearer header.</summary>
-    private async Task<string> StaffAsync(CashlessNetwork net, string venue, string role)
-    {
-        var email = $"wallet-staff-{Guid.NewGuid():N}@test.localhost";
-        const string secret = "wallet-staff-secret-0123";
-        var userId = (await silo.PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, net.Admin))
-            .Data()["createUser"]!["userId"]!.GetValue<string>();
-        Assert.True((await silo.PostAsync("mutation($u: Guid!, $v: ID!, $r: VenueRole!) { grantVenueRole(userId: $u, venueId: $v, role: $r) }",
-            new { u = userId, v = venue, r = role }, net.Admin)).Data()["grantVenueRole"]!.GetValue<bool>());
-        return await silo.Client.BearerAsync(email, secret);
-    }
-
-    private async Task IssueAsync(CashlessNetwork net, string wallet, string asset, long amount) =>
-        Assert.True((await silo.PostAsync(Issue, new { k = CashlessNetwork.NewKey(), w = wallet, a = asset, n = amount }, net.Admin)).Data()["issue"]!["approved"]!.GetValue<bool>());
-
     // ---------------------------------------------------------------- grantTime
 
     [Fact]
     public async Task A_venue_admin_grants_its_time_currency_from_the_mint_and_replays_with_the_same_key()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var (time, mint) = await AddAssetAsync(net, "TIM");
-        var venueAdmin = await StaffAsync(net, net.Venue, "ADMIN");
-        var wallet = await WalletOfAsync(net, await net.FundedCardAsync(200));
+        var (time, mint) = await net.AddAssetAsync("TIM");
+        var venueAdmin = await silo.StaffAsync(net.Venue, "ADMIN");
+        var wallet = await net.WalletOfAsync(await net.FundedCardAsync(200));
         var key = CashlessNetwork.NewKey();
 
         var grant = (await silo.PostAsync(GrantTime, new { k = key, v = net.Venue, w = wallet, a = time, n = 90 }, venueAdmin)).Data()["grantTime"]!;
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
         var replay = (await silo.PostAsync(GrantTime, new { k = key, v = net.Venue, w = wallet, a = time, n = 90 }, venueAdmin)).Data()["grantTime"]!;
 
         Assert.True(grant["approved"]!.GetValue<bool>());
         Assert.Equal("TIME_GRANT", grant["kind"]!.GetValue<string>());
         Assert.Equal([(time, 90L, mint, wallet)], Movements(grant));
         Assert.Equal(grant["operationId"]!.GetValue<string>(), replay["operationId"]!.GetValue<string>());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200, [time] = 90 }, await BalancesAsync(net, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200, [time] = 90 }, await net.WalletBalancesAsync(wallet));
     }
 
     [Fact]
     public async Task Granting_time_is_refused_for_an_asset_that_is_not_tim()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var venueAdmin = await StaffAsync(net, net.Venue, "ADMIN");
-        var wallet = await WalletOfAsync(net, await net.FundedCardAsync(200));
-        var rows = await LedgerRowsAsync();
+        var venueAdmin = await silo.StaffAsync(net.Venue, "ADMIN");
+        var wallet = await net.WalletOfAsync(await net.FundedCardAsync(200));
+        var rows = await silo.LedgerRowsAsync();
 
         var response = await silo.PostAsync(GrantTime, new { k = CashlessNetwork.NewKey(), v = net.Venue, w = wallet, a = net.Tlf, n = 90 }, venueAdmin);
 
         Assert.Equal("BAD_USER_INPUT", response.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200 }, await BalancesAsync(net, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200 }, await net.WalletBalancesAsync(wallet));
     }
 
     [Fact]
@@ -114,10 +66,10 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     {
         var issuer = await CashlessNetwork.CreateAsync(silo.Client);
         var other = await CashlessNetwork.CreateAsync(silo.Client);
-        var (time, _) = await AddAssetAsync(issuer, "TIM");
-        var otherAdmin = await StaffAsync(other, other.Venue, "ADMIN");
-        var wallet = await WalletOfAsync(issuer, await issuer.FundedCardAsync(200));
-        var rows = await LedgerRowsAsync();
+        var (time, _) = await issuer.AddAssetAsync("TIM");
+        var otherAdmin = await silo.StaffAsync(other.Venue, "ADMIN");
+        var wallet = await issuer.WalletOfAsync(await issuer.FundedCardAsync(200));
+        var rows = await silo.LedgerRowsAsync();
 
         // Its own venue, but not the issuer of the asset; then the issuer's venue, where it has no role.
         var notIssuer = await silo.PostAsync(GrantTime, new { k = CashlessNetwork.NewKey(), v = other.Venue, w = wallet, a = time, n = 90 }, otherAdmin);
@@ -125,23 +77,23 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
 
         Assert.Equal("FORBIDDEN", notIssuer.ErrorCode());
         Assert.Equal("FORBIDDEN", noRole.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [issuer.Tlf] = 200 }, await BalancesAsync(issuer, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [issuer.Tlf] = 200 }, await issuer.WalletBalancesAsync(wallet));
     }
 
     [Fact]
     public async Task Granting_time_needs_the_admin_role_not_cashier()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var (time, _) = await AddAssetAsync(net, "TIM");
-        var cashier = await StaffAsync(net, net.Venue, "CASHIER");
-        var wallet = await WalletOfAsync(net, await net.FundedCardAsync(200));
-        var rows = await LedgerRowsAsync();
+        var (time, _) = await net.AddAssetAsync("TIM");
+        var cashier = await silo.StaffAsync(net.Venue, "CASHIER");
+        var wallet = await net.WalletOfAsync(await net.FundedCardAsync(200));
+        var rows = await silo.LedgerRowsAsync();
 
         var response = await silo.PostAsync(GrantTime, new { k = CashlessNetwork.NewKey(), v = net.Venue, w = wallet, a = time, n = 90 }, cashier);
 
         Assert.Equal("FORBIDDEN", response.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
     }
 
     // ---------------------------------------------------------------- transfer
@@ -150,26 +102,26 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     public async Task The_instance_admin_transfers_an_asset_between_two_card_wallets()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var from = await WalletOfAsync(net, await net.FundedCardAsync(1000));
-        var to = await WalletOfAsync(net, await net.FundedCardAsync(50));
+        var from = await net.WalletOfAsync(await net.FundedCardAsync(1000));
+        var to = await net.WalletOfAsync(await net.FundedCardAsync(50));
 
         var transfer = (await silo.PostAsync(Transfer, new { k = CashlessNetwork.NewKey(), f = from, t = to, a = net.Tlf, n = 400 }, net.Admin)).Data()["transfer"]!;
 
         Assert.True(transfer["approved"]!.GetValue<bool>());
         Assert.Equal("TRANSFER", transfer["kind"]!.GetValue<string>());
         Assert.Equal([(net.Tlf, 400L, from, to)], Movements(transfer));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 600 }, ToBalances(transfer["balances"]!));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 600 }, await BalancesAsync(net, from));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 450 }, await BalancesAsync(net, to));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 600 }, Balances(transfer["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 600 }, await net.WalletBalancesAsync(from));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 450 }, await net.WalletBalancesAsync(to));
     }
 
     [Fact]
     public async Task A_transfer_beyond_the_balance_is_declined_and_moves_nothing()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var from = await WalletOfAsync(net, await net.FundedCardAsync(300));
-        var to = await WalletOfAsync(net, await net.FundedCardAsync(50));
-        var rows = await LedgerRowsAsync();
+        var from = await net.WalletOfAsync(await net.FundedCardAsync(300));
+        var to = await net.WalletOfAsync(await net.FundedCardAsync(50));
+        var rows = await silo.LedgerRowsAsync();
 
         var transfer = (await silo.PostAsync(Transfer, new { k = CashlessNetwork.NewKey(), f = from, t = to, a = net.Tlf, n = 301 }, net.Admin)).Data()["transfer"]!;
 
@@ -177,18 +129,18 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("INSUFFICIENT_FUNDS", transfer["reason"]!.GetValue<string>());
         Assert.Null(transfer["operationId"]);
         Assert.Empty(Movements(transfer));
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, from));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await BalancesAsync(net, to));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.WalletBalancesAsync(from));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await net.WalletBalancesAsync(to));
     }
 
     [Fact]
     public async Task A_transfer_to_the_same_wallet_or_of_a_non_positive_amount_is_bad_user_input()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var from = await WalletOfAsync(net, await net.FundedCardAsync(300));
-        var to = await WalletOfAsync(net, await net.FundedCardAsync(50));
-        var rows = await LedgerRowsAsync();
+        var from = await net.WalletOfAsync(await net.FundedCardAsync(300));
+        var to = await net.WalletOfAsync(await net.FundedCardAsync(50));
+        var rows = await silo.LedgerRowsAsync();
 
         var itself = await silo.PostAsync(Transfer, new { k = CashlessNetwork.NewKey(), f = from, t = from, a = net.Tlf, n = 100 }, net.Admin);
         var negative = await silo.PostAsync(Transfer, new { k = CashlessNetwork.NewKey(), f = from, t = to, a = net.Tlf, n = -100 }, net.Admin);
@@ -197,9 +149,9 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("BAD_USER_INPUT", itself.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", negative.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", zero.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, from));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await BalancesAsync(net, to));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.WalletBalancesAsync(from));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await net.WalletBalancesAsync(to));
     }
 
     [Fact]
@@ -207,10 +159,10 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
-        var wallet = await WalletOfAsync(net, card);
+        var wallet = await net.WalletOfAsync(card);
         Assert.True((await net.PayAsync(card, 200, 1, CashlessNetwork.NewKey())).Data()["pay"]!["approved"]!.GetValue<bool>());
-        var venueWallet = (await silo.PostAsync("query($v: ID!) { venue(id: $v) { walletId } }", new { v = net.Venue }, net.Admin)).Data()["venue"]!["walletId"]!.GetValue<string>();
-        var rows = await LedgerRowsAsync();
+        var venueWallet = await net.VenueWalletAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         // The venue wallet moves money only through operations of other wallets; a mint is not a transfer target.
         var outOfVenue = await silo.PostAsync(Transfer, new { k = CashlessNetwork.NewKey(), f = venueWallet, t = wallet, a = net.Tlf, n = 100 }, net.Admin);
@@ -218,19 +170,19 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
 
         Assert.Equal("BAD_USER_INPUT", outOfVenue.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", intoMint.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200 }, await BalancesAsync(net, venueWallet));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200 }, await net.WalletBalancesAsync(venueWallet));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.WalletBalancesAsync(wallet));
     }
 
     [Fact]
     public async Task Transfers_issues_and_corrections_are_for_the_instance_admin_only()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var venueAdmin = await StaffAsync(net, net.Venue, "ADMIN");
-        var from = await WalletOfAsync(net, await net.FundedCardAsync(300));
-        var to = await WalletOfAsync(net, await net.FundedCardAsync(50));
-        var rows = await LedgerRowsAsync();
+        var venueAdmin = await silo.StaffAsync(net.Venue, "ADMIN");
+        var from = await net.WalletOfAsync(await net.FundedCardAsync(300));
+        var to = await net.WalletOfAsync(await net.FundedCardAsync(50));
+        var rows = await silo.LedgerRowsAsync();
 
         var transfer = await silo.PostAsync(Transfer, new { k = CashlessNetwork.NewKey(), f = from, t = to, a = net.Tlf, n = 100 }, venueAdmin);
         var issue = await silo.PostAsync(Issue, new { k = CashlessNetwork.NewKey(), w = to, a = net.Tlf, n = 100 }, venueAdmin);
@@ -239,9 +191,9 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("FORBIDDEN", transfer.ErrorCode());
         Assert.Equal("FORBIDDEN", issue.ErrorCode());
         Assert.Equal("FORBIDDEN", correct.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, from));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await BalancesAsync(net, to));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.WalletBalancesAsync(from));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await net.WalletBalancesAsync(to));
     }
 
     // ---------------------------------------------------------------- issue
@@ -250,11 +202,11 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     public async Task The_instance_admin_issues_fed_from_its_mint_and_replays_with_the_same_key()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var wallet = await WalletOfAsync(net, await CashlessNetwork.NewCardAsync(silo.Client, net.Admin));
+        var wallet = await net.WalletOfAsync(await CashlessNetwork.NewCardAsync(silo.Client, net.Admin));
         var key = CashlessNetwork.NewKey();
 
         var issue = (await silo.PostAsync(Issue, new { k = key, w = wallet, a = Fed, n = 2500 }, net.Admin)).Data()["issue"]!;
-        var rows = await LedgerRowsAsync();
+        var rows = await silo.LedgerRowsAsync();
         var replay = (await silo.PostAsync(Issue, new { k = key, w = wallet, a = Fed, n = 2500 }, net.Admin)).Data()["issue"]!;
         var conflict = await silo.PostAsync(Issue, new { k = key, w = wallet, a = Fed, n = 2600 }, net.Admin);
 
@@ -264,16 +216,16 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.Equal([(Fed, 2500L, Fed, wallet)], Movements(issue));
         Assert.Equal(issue["operationId"]!.GetValue<string>(), replay["operationId"]!.GetValue<string>());
         Assert.Equal("CONFLICT", conflict.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [Fed] = 2500 }, await BalancesAsync(net, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [Fed] = 2500 }, await net.WalletBalancesAsync(wallet));
     }
 
     [Fact]
     public async Task Issuing_a_non_positive_amount_or_an_unknown_asset_writes_nothing()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var wallet = await WalletOfAsync(net, await net.FundedCardAsync(100));
-        var rows = await LedgerRowsAsync();
+        var wallet = await net.WalletOfAsync(await net.FundedCardAsync(100));
+        var rows = await silo.LedgerRowsAsync();
 
         var zero = await silo.PostAsync(Issue, new { k = CashlessNetwork.NewKey(), w = wallet, a = Fed, n = 0 }, net.Admin);
         var negative = await silo.PostAsync(Issue, new { k = CashlessNetwork.NewKey(), w = wallet, a = Fed, n = -5 }, net.Admin);
@@ -282,8 +234,8 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("BAD_USER_INPUT", zero.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", negative.ErrorCode());
         Assert.Equal("NOT_FOUND", unknown.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 100 }, await BalancesAsync(net, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 100 }, await net.WalletBalancesAsync(wallet));
     }
 
     // ---------------------------------------------------------------- correct
@@ -292,7 +244,7 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     public async Task A_correction_credits_or_debits_the_wallet_against_the_mint()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var wallet = await WalletOfAsync(net, await net.FundedCardAsync(1000));
+        var wallet = await net.WalletOfAsync(await net.FundedCardAsync(1000));
 
         var credit = (await silo.PostAsync(Correct, new { k = CashlessNetwork.NewKey(), w = wallet, a = net.Tlf, n = 75, c = true, r = "Till miscount" }, net.Admin)).Data()["correct"]!;
         var debit = (await silo.PostAsync(Correct, new { k = CashlessNetwork.NewKey(), w = wallet, a = net.Tlf, n = 1025, c = false, r = "Double top-up" }, net.Admin)).Data()["correct"]!;
@@ -303,8 +255,8 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.True(debit["approved"]!.GetValue<bool>());
         Assert.Equal("CORRECTION", debit["kind"]!.GetValue<string>());
         Assert.Equal([(net.Tlf, 1025L, wallet, net.Tlf)], Movements(debit));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, ToBalances(debit["balances"]!));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await BalancesAsync(net, wallet));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, Balances(debit["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 50 }, await net.WalletBalancesAsync(wallet));
         var corrections = (await silo.PostAsync("query($w: ID!) { transactions(walletId: $w, kind: CORRECTION) { items { amount } } }", new { w = wallet }, net.Admin))
             .Data()["transactions"]!["items"]!.AsArray().Select(t => t!["amount"]!.GetValue<long>());
         Assert.Equal([1025L, 75L], corrections);
@@ -314,16 +266,16 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     public async Task A_correction_debit_beyond_the_balance_is_declined_and_moves_nothing()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
-        var wallet = await WalletOfAsync(net, await net.FundedCardAsync(300));
-        var rows = await LedgerRowsAsync();
+        var wallet = await net.WalletOfAsync(await net.FundedCardAsync(300));
+        var rows = await silo.LedgerRowsAsync();
 
         var debit = (await silo.PostAsync(Correct, new { k = CashlessNetwork.NewKey(), w = wallet, a = net.Tlf, n = 301, c = false, r = "Double top-up" }, net.Admin)).Data()["correct"]!;
 
         Assert.False(debit["approved"]!.GetValue<bool>());
         Assert.Equal("INSUFFICIENT_FUNDS", debit["reason"]!.GetValue<string>());
         Assert.Null(debit["operationId"]);
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await BalancesAsync(net, wallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 300 }, await net.WalletBalancesAsync(wallet));
     }
 
     [Fact]
@@ -331,10 +283,10 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(300);
-        var wallet = await WalletOfAsync(net, card);
+        var wallet = await net.WalletOfAsync(card);
         Assert.True((await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!["approved"]!.GetValue<bool>());
-        var venueWallet = (await silo.PostAsync("query($v: ID!) { venue(id: $v) { walletId } }", new { v = net.Venue }, net.Admin)).Data()["venue"]!["walletId"]!.GetValue<string>();
-        var rows = await LedgerRowsAsync();
+        var venueWallet = await net.VenueWalletAsync();
+        var rows = await silo.LedgerRowsAsync();
 
         var blank = await silo.PostAsync(Correct, new { k = CashlessNetwork.NewKey(), w = wallet, a = net.Tlf, n = 10, c = true, r = "   " }, net.Admin);
         // Debiting the venue wallet could make it negative; only mints may be.
@@ -342,9 +294,9 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
 
         Assert.Equal("BAD_USER_INPUT", blank.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", venueDebit.ErrorCode());
-        Assert.Equal(rows, await LedgerRowsAsync());
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200 }, await BalancesAsync(net, wallet));
-        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 100 }, await BalancesAsync(net, venueWallet));
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 200 }, await net.WalletBalancesAsync(wallet));
+        Assert.Equal(new Dictionary<string, long> { [net.Tlf] = 100 }, await net.WalletBalancesAsync(venueWallet));
     }
 
     // ---------------------------------------------------------------- wallet visibility
@@ -356,8 +308,8 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         var b = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await a.FundedCardAsync(300);
         Assert.True((await b.RefillAsync(card, 400, CashlessNetwork.NewKey())).Data()["refill"]!["approved"]!.GetValue<bool>());
-        var wallet = await WalletOfAsync(a, card);
-        await IssueAsync(a, wallet, Fed, 100);
+        var wallet = await a.WalletOfAsync(card);
+        await a.IssueAsync(wallet, Fed, 100);
 
         var seenByA = (await silo.PostAsync(WalletOfCard, new { c = card, v = a.Venue }, a.Admin)).Data()["wallet"]!;
         var seenByB = (await silo.PostAsync(WalletOfCard, new { c = card, v = b.Venue }, a.Admin)).Data()["wallet"]!;
@@ -365,9 +317,9 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
 
         Assert.Equal(wallet, seenByA["id"]!.GetValue<string>());
         Assert.Equal("CARD", seenByA["kind"]!.GetValue<string>());
-        Assert.Equal(new Dictionary<string, long> { [a.Tlf] = 300, [Fed] = 100 }, ToBalances(seenByA["balances"]!));
-        Assert.Equal(new Dictionary<string, long> { [b.Tlf] = 400, [Fed] = 100 }, ToBalances(seenByB["balances"]!));
-        Assert.Equal(new Dictionary<string, long> { [a.Tlf] = 300, [b.Tlf] = 400, [Fed] = 100 }, ToBalances(all["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [a.Tlf] = 300, [Fed] = 100 }, Balances(seenByA["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [b.Tlf] = 400, [Fed] = 100 }, Balances(seenByB["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [a.Tlf] = 300, [b.Tlf] = 400, [Fed] = 100 }, Balances(all["balances"]!));
     }
 
     [Fact]
@@ -375,17 +327,17 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     {
         var a = await CashlessNetwork.CreateAsync(silo.Client);
         var b = await CashlessNetwork.CreateAsync(silo.Client);
-        var viewerOfB = await StaffAsync(b, b.Venue, "VIEWER");
+        var viewerOfB = await silo.StaffAsync(b.Venue, "VIEWER");
         var card = await a.FundedCardAsync(300);
         Assert.True((await b.RefillAsync(card, 400, CashlessNetwork.NewKey())).Data()["refill"]!["approved"]!.GetValue<bool>());
-        var wallet = await WalletOfAsync(a, card);
+        var wallet = await a.WalletOfAsync(card);
 
         var ownVenue = (await silo.PostAsync("query($w: ID!, $v: ID) { wallet(id: $w, venueId: $v) { balances { assetId amount } } }", new { w = wallet, v = b.Venue }, viewerOfB))
             .Data()["wallet"]!;
         var otherVenue = await silo.PostAsync(WalletOfCard, new { c = card, v = a.Venue }, viewerOfB);
         var everything = await silo.PostAsync(WalletOfCard, new { c = card, v = (string?)null }, viewerOfB);
 
-        Assert.Equal(new Dictionary<string, long> { [b.Tlf] = 400 }, ToBalances(ownVenue["balances"]!));
+        Assert.Equal(new Dictionary<string, long> { [b.Tlf] = 400 }, Balances(ownVenue["balances"]!));
         Assert.Equal("FORBIDDEN", otherVenue.ErrorCode());
         Assert.Equal("FORBIDDEN", everything.ErrorCode());
         Assert.Null(otherVenue.Body["data"]);
@@ -396,7 +348,7 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(300);
-        var wallet = await WalletOfAsync(net, card);
+        var wallet = await net.WalletOfAsync(card);
 
         var both = await silo.PostAsync("query($w: ID!, $c: String!) { wallet(id: $w, cardUid: $c) { id } }", new { w = wallet, c = card }, net.Admin);
         var neither = await silo.PostAsync("{ wallet { id } }", authorization: net.Admin);

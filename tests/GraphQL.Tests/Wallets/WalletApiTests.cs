@@ -1,4 +1,3 @@
-using Npgsql;
 using TiBillet.Testing;
 
 namespace TiBillet.GraphQL.Tests.Wallets;
@@ -6,13 +5,6 @@ namespace TiBillet.GraphQL.Tests.Wallets;
 [Collection(SiloCollection.Name)]
 public sealed class WalletApiTests(TestFieldsSiloFixture silo)
 {
-    private async Task<long> LedgerRowsAsync()
-    {
-        await using var ds = NpgsqlDataSource.Create(silo.ConnectionString);
-        await using var cmd = ds.CreateCommand("SELECT count(*) FROM ledger_transactions");
-        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
     [Fact]
     public async Task A_sale_is_approved_debits_the_card_and_replays_with_the_same_key()
     {
@@ -48,7 +40,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
-        var before = await LedgerRowsAsync();
+        var before = await silo.LedgerRowsAsync();
 
         var pay = (await net.PayAsync(card, 800, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
 
@@ -56,7 +48,7 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("INSUFFICIENT_FUNDS", pay["reason"]!.GetValue<string>());
         Assert.Equal(300, pay["shortfall"]!.GetValue<long>());
         Assert.Equal(500, await net.TlfBalanceAsync(card));
-        Assert.Equal(before, await LedgerRowsAsync());
+        Assert.Equal(before, await silo.LedgerRowsAsync());
     }
 
     [Fact]
@@ -64,14 +56,14 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(500);
-        var before = await LedgerRowsAsync();
+        var before = await silo.LedgerRowsAsync();
 
         var refill = await net.RefillAsync(card, -100, CashlessNetwork.NewKey());
         var pay = await net.PayAsync(card, -100, 1, CashlessNetwork.NewKey());
 
         Assert.Equal("BAD_USER_INPUT", refill.ErrorCode());
         Assert.Equal("BAD_USER_INPUT", pay.ErrorCode());
-        Assert.Equal(before, await LedgerRowsAsync());
+        Assert.Equal(before, await silo.LedgerRowsAsync());
     }
 
     [Fact]

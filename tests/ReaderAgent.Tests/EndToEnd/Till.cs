@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Npgsql;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Testing;
@@ -74,18 +73,10 @@ public sealed class Till
 
     /// <summary>Ledger operations carrying the idempotency key of this till's tap <paramref name="tapId"/>.</summary>
     public Task<long> OperationsOfTapAsync(string tapId) =>
-        ScalarAsync("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", PointOfSaleGrain.TapKey(Id, tapId).Value);
+        Silo.ScalarAsync("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", PointOfSaleGrain.TapKey(Id, tapId).Value);
 
     /// <summary>Sale movements of <paramref name="card"/> in the ledger: how many, and their total.</summary>
     public async Task<(long Count, long Total)> SalesOfCardAsync(string card) =>
-        (await ScalarAsync("SELECT count(*) FROM ledger_transactions WHERE card_uid = $1 AND kind = 2", card),
-         await ScalarAsync("SELECT coalesce(sum(amount), 0) FROM ledger_transactions WHERE card_uid = $1 AND kind = 2", card));
-
-    private async Task<long> ScalarAsync(string sql, object argument)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(Silo.ConnectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = argument });
-        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
+        (await Silo.ScalarAsync("SELECT count(*) FROM ledger_transactions WHERE card_uid = $1 AND kind = 2", card),
+         await Silo.ScalarAsync("SELECT coalesce(sum(amount), 0) FROM ledger_transactions WHERE card_uid = $1 AND kind = 2", card));
 }
