@@ -21,6 +21,9 @@ public sealed class CardRegistryGrain(CardStore store) : Grain, ICardRegistryGra
     public Task<CardImportReport> ImportCsvAsync(string csv, string? batch, CancellationToken cancellationToken = default) =>
         ImportAsync(CardCsv.Parse(csv).ToList(), batch, cancellationToken);
 
+    public Task<WalletId?> FindUserWalletAsync(EmailAddress email, CancellationToken cancellationToken = default) =>
+        store.FindUserWalletAsync(email, cancellationToken);
+
     private async Task<CardImportReport> ImportAsync(List<(int Line, NewCard? Card, string? Error)> input, string? batch, CancellationToken cancellationToken)
     {
         if (input.Count > MaxCards)

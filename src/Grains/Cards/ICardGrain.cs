@@ -94,4 +94,8 @@ public interface ICardRegistryGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("ImportCsvAsync")]
     Task<CardImportReport> ImportCsvAsync(string csv, string? batch, CancellationToken cancellationToken = default);
+
+    /// <summary>The user wallet known by this e-mail (made when a card is first linked to it), or null.</summary>
+    [Alias("FindUserWalletAsync")]
+    Task<WalletId?> FindUserWalletAsync(EmailAddress email, CancellationToken cancellationToken = default);
 }

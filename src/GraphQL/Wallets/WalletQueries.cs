@@ -14,7 +14,7 @@ public sealed class WalletQueries : IQueryFields
     {
         query.Field<NonNullGraphType<WalletGraphType>>("wallet")
             .Description("A wallet's balances. With venueId (venue VIEWER, or a device of the venue), only the assets that venue accepts; " +
-                         "without, every asset (instance admin). Give the wallet id or a card UID.")
+                         "without, every asset (instance admin, or the wallet's owner: the user whose e-mail it belongs to). Give the wallet id or a card UID.")
             .Argument<IdGraphType>("id")
             .Argument<StringGraphType>("cardUid")
             .Argument<IdGraphType>("venueId")
@@ -23,6 +23,15 @@ public sealed class WalletQueries : IQueryFields
             {
                 var venueArg = c.GetArgument<string?>("venueId");
                 VenueId? venue = venueArg is null ? null : VenueId.Parse(venueArg);
+                var id = c.GetArgument<string?>("id");
+                var cardArg = c.GetArgument<string?>("cardUid");
+                if ((id is null) == (cardArg is null))
+                {
+                    throw new DomainException(ErrorCodes.BadUserInput, "Give exactly one of id or cardUid.");
+                }
+
+                WalletId? wallet = id is null ? null : WalletId.Parse(id);
+                CardUid? card = cardArg is null ? null : CardUid.Parse(cardArg);
                 if (venue is { } v)
                 {
                     if (c.Caller().IsKind(TiBilletClaims.DeviceKind))
@@ -34,21 +43,26 @@ public sealed class WalletQueries : IQueryFields
                         await c.RequireVenueRoleAsync(v, VenueRole.Viewer);
                     }
                 }
-                else
+                else if (!c.Caller().IsInstanceAdmin())
                 {
-                    c.RequireInstanceAdmin();
+                    // Someone who owns no wallet learns nothing, not even whether the card exists.
+                    var own = await c.OwnWalletAsync();
+                    if (own is null || own != (wallet ?? (await c.Grains().GetCard(card!.Value).GetDetailsAsync(c.CancellationToken)).Wallet))
+                    {
+                        throw new DomainException(ErrorCodes.Forbidden, "Every asset of a wallet is shown to its owner and the instance admin only; give venueId.");
+                    }
                 }
 
-                var id = c.GetArgument<string?>("id");
-                var card = c.GetArgument<string?>("cardUid");
-                if ((id is null) == (card is null))
-                {
-                    throw new DomainException(ErrorCodes.BadUserInput, "Give exactly one of id or cardUid.");
-                }
-
-                return id is not null
-                    ? await c.Grains().GetWallet(WalletId.Parse(id)).GetDetailsAsync(venue, c.CancellationToken)
-                    : await c.Grains().GetCard(CardUid.Parse(card)).GetBalancesAsync(venue, c.CancellationToken);
+                return wallet is { } w
+                    ? await c.Grains().GetWallet(w).GetDetailsAsync(venue, c.CancellationToken)
+                    : await c.Grains().GetCard(card!.Value).GetBalancesAsync(venue, c.CancellationToken);
             });
+
+        query.Field<WalletGraphType>("myWallet")
+            .Description("The signed-in user's own wallet, every asset: the wallet of their account's e-mail once a card is linked to it; null before, and for devices and partners.")
+            .RequirePolicy(Policies.Authenticated)
+            .ResolveAsync(async c => await c.OwnWalletAsync() is { } own
+                ? await c.Grains().GetWallet(own).GetDetailsAsync(null, c.CancellationToken)
+                : null);
     }
 }

@@ -344,6 +344,51 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task The_owner_of_a_wallet_reads_every_asset_of_it_and_another_user_reads_none()
+    {
+        var a = await CashlessNetwork.CreateAsync(silo.Client);
+        var b = await CashlessNetwork.CreateAsync(silo.Client);
+        var card = await a.FundedCardAsync(300);
+        Assert.True((await b.RefillAsync(card, 400, CashlessNetwork.NewKey())).Data()["refill"]!["approved"]!.GetValue<bool>());
+        var strangersCard = await a.FundedCardAsync(100);
+        var (owner, ownerEmail) = await NewUserAsync(a);
+        var (stranger, _) = await NewUserAsync(a);
+        var link = (await silo.PostAsync("mutation($k: String!, $v: ID!, $u: String!, $e: String!) { linkCard(idempotencyKey: $k, venueId: $v, uid: $u, email: $e) { userWalletId } }",
+            new { k = CashlessNetwork.NewKey(), v = a.Venue, u = card, e = ownerEmail }, a.Admin)).Data()["linkCard"]!;
+        var userWallet = link["userWalletId"]!.GetValue<string>();
+        var everything = new Dictionary<string, long> { [a.Tlf] = 300, [b.Tlf] = 400 };
+
+        var mine = (await silo.PostAsync("{ myWallet { id balances { assetId amount } } }", authorization: owner)).Data()["myWallet"]!;
+        var byId = (await silo.PostAsync("query($w: ID!) { wallet(id: $w) { balances { assetId amount } } }", new { w = userWallet }, owner)).Data()["wallet"]!;
+        var byCard = (await silo.PostAsync(WalletOfCard, new { c = card, v = (string?)null }, owner)).Data()["wallet"]!;
+        var notMine = await silo.PostAsync(WalletOfCard, new { c = strangersCard, v = (string?)null }, owner);
+        var strangersOwn = (await silo.PostAsync("{ myWallet { id } }", authorization: stranger)).Data()["myWallet"];
+        var strangerById = await silo.PostAsync("query($w: ID!) { wallet(id: $w) { id } }", new { w = userWallet }, stranger);
+        var strangerByCard = await silo.PostAsync(WalletOfCard, new { c = card, v = (string?)null }, stranger);
+        var strangerByUnknownCard = await silo.PostAsync(WalletOfCard, new { c = CashlessNetwork.NewUid(), v = (string?)null }, stranger);
+
+        Assert.Equal(userWallet, mine["id"]!.GetValue<string>());
+        Assert.Equal(everything, Balances(mine["balances"]!));
+        Assert.Equal(everything, Balances(byId["balances"]!));
+        Assert.Equal(everything, Balances(byCard["balances"]!));
+        Assert.Equal("FORBIDDEN", notMine.ErrorCode());
+        Assert.Null(strangersOwn);
+        Assert.Equal("FORBIDDEN", strangerById.ErrorCode());
+        Assert.Equal("FORBIDDEN", strangerByCard.ErrorCode());
+        // Someone who owns no wallet cannot even probe whether a card exists.
+        Assert.Equal("FORBIDDEN", strangerByUnknownCard.ErrorCode());
+    }
+
+    /// <summary>A user account with no venue role; returns its bearer header and e-mail.</summary>
+    private async Task<(string Bearer, string Email)> NewUserAsync(CashlessNetwork net)
+    {
+        var email = $"holder-{Guid.NewGuid():N}@test.localhost";
+        const string secret = "holder-secret-0123456789";
+        (await silo.PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, net.Admin)).Data();
+        return (await silo.Client.BearerAsync(email, secret), email);
+    }
+
+    [Fact]
     public async Task A_wallet_is_read_by_exactly_one_of_id_or_card()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);

@@ -1,0 +1,23 @@
+using GraphQL;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Identity;
+using TiBillet.GraphQL.Common;
+
+namespace TiBillet.GraphQL.Wallets;
+
+/// <summary>Whose wallet the caller is: a signed-in user owns the user wallet of their account's e-mail.</summary>
+internal static class WalletOwnership
+{
+    /// <summary>The caller's own wallet, or null (not a user, or no card linked to their e-mail yet).</summary>
+    public static async Task<WalletId?> OwnWalletAsync(this IResolveFieldContext context)
+    {
+        if (context.Caller().StaffUserId() is not { } userId
+            || await context.Service<IdentityStore>().FindUserAsync(userId, context.CancellationToken) is not { } user)
+        {
+            return null;
+        }
+
+        return await context.Grains().GetCardRegistry().FindUserWalletAsync(EmailAddress.Parse(user.Email), context.CancellationToken);
+    }
+}
