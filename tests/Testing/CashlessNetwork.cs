@@ -30,7 +30,7 @@ public sealed class CashlessNetwork
 
     public string Cashier { get; }
 
-    /// <summary>The FED asset's id: fixed on every instance, and no API field lists it (see the report on Venue.spendingOrder).</summary>
+    /// <summary>The FED asset's id, the same on every instance.</summary>
     public static readonly string Fed = AssetId.Federated.ToString();
 
     public static string NewUid() => Convert.ToHexString(RandomNumberGenerator.GetBytes(4));

@@ -121,19 +121,25 @@ public class SiloHostFixture : IAsyncLifetime
     /// </summary>
     public async Task<string> StaffAsync(string venue, string role)
     {
-        var admin = "Bearer " + await AdminTokenAsync();
-        var email = $"staff-{Guid.NewGuid():N}@test.localhost";
-        const string secret = "staff-secret-0123456789";
-        var userId = (await PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, admin))
-            .Data()["createUser"]!["userId"]!.GetValue<string>();
+        var user = await UserAsync();
         var granted = (await PostAsync("mutation($u: Guid!, $v: ID!, $r: VenueRole!) { grantVenueRole(userId: $u, venueId: $v, role: $r) }",
-            new { u = userId, v = venue, r = role }, admin)).Data();
+            new { u = user.UserId, v = venue, r = role }, "Bearer " + await AdminTokenAsync())).Data();
         if (!granted["grantVenueRole"]!.GetValue<bool>())
         {
             throw new InvalidOperationException($"Role {role} at {venue} was not granted: {granted.ToJsonString()}");
         }
 
-        return await Client.BearerAsync(email, secret);
+        return user.Bearer;
+    }
+
+    /// <summary>A new user account, created by the instance admin, with no venue role: its id, e-mail and "Bearer …" header.</summary>
+    public async Task<(string UserId, string Email, string Bearer)> UserAsync()
+    {
+        var email = $"user-{Guid.NewGuid():N}@test.localhost";
+        const string secret = "user-secret-0123456789";
+        var userId = (await PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, "Bearer " + await AdminTokenAsync()))
+            .Data()["createUser"]!["userId"]!.GetValue<string>();
+        return (userId, email, await Client.BearerAsync(email, secret));
     }
 
     public virtual async ValueTask DisposeAsync()

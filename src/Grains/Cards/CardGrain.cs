@@ -11,7 +11,7 @@ namespace TiBillet.Grains.Cards;
 /// A card. Its state is its row in <c>cards</c> (written only here, guarded by a version number against a stale
 /// activation), so lookups by number or QR id are plain SQL. Money goes to the wallet grain; the card decides which wallet.
 /// </summary>
-public sealed partial class CardGrain(CardStore store, CashierRightsCache cashiers, ILogger<CardGrain> logger) : Grain, ICardGrain
+public sealed partial class CardGrain(CardStore store, WalletStore wallets, CashierRightsCache cashiers, ILogger<CardGrain> logger) : Grain, ICardGrain
 {
     private CardRow? _row;
 
@@ -133,7 +133,7 @@ public sealed partial class CardGrain(CardStore store, CashierRightsCache cashie
             default:
                 // A first link whose key already moved money elsewhere would fail at the fusion, after the card had been
                 // switched to the user's wallet: refuse it while nothing has changed.
-                if (await store.IsKeyUsedAsync(request.Key, cancellationToken))
+                if (await wallets.FindOperationAsync(request.Key, cancellationToken) is not null)
                 {
                     throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
                 }

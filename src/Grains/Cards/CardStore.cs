@@ -116,14 +116,6 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(cancellationToken) is Guid id ? new WalletId(id) : null;
     }
 
-    /// <summary>Whether a ledger operation already holds this idempotency key.</summary>
-    public async Task<bool> IsKeyUsedAsync(IdempotencyKey key, CancellationToken cancellationToken = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM ledger_operations WHERE idempotency_key = $1)");
-        cmd.Parameters.Add(new() { Value = key.Value });
-        return await cmd.ExecuteScalarAsync(cancellationToken) is true;
-    }
-
     /// <summary>
     /// Marks the card identified to the e-mail's user wallet (created if needed), with the fusion still to do. Serialised per
     /// user by a row lock, so two cards cannot both pass the takeover check. CONFLICT when the user's wallet already has

@@ -351,8 +351,8 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         var card = await a.FundedCardAsync(300);
         Assert.True((await b.RefillAsync(card, 400, CashlessNetwork.NewKey())).Data()["refill"]!["approved"]!.GetValue<bool>());
         var strangersCard = await a.FundedCardAsync(100);
-        var (owner, ownerEmail) = await NewUserAsync(a);
-        var (stranger, _) = await NewUserAsync(a);
+        var (_, ownerEmail, owner) = await silo.UserAsync();
+        var (_, _, stranger) = await silo.UserAsync();
         var link = (await silo.PostAsync("mutation($k: String!, $v: ID!, $u: String!, $e: String!) { linkCard(idempotencyKey: $k, venueId: $v, uid: $u, email: $e) { userWalletId } }",
             new { k = CashlessNetwork.NewKey(), v = a.Venue, u = card, e = ownerEmail }, a.Admin)).Data()["linkCard"]!;
         var userWallet = link["userWalletId"]!.GetValue<string>();
@@ -377,15 +377,6 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("FORBIDDEN", strangerByCard.ErrorCode());
         // Someone who owns no wallet cannot even probe whether a card exists.
         Assert.Equal("FORBIDDEN", strangerByUnknownCard.ErrorCode());
-    }
-
-    /// <summary>A user account with no venue role; returns its bearer header and e-mail.</summary>
-    private async Task<(string Bearer, string Email)> NewUserAsync(CashlessNetwork net)
-    {
-        var email = $"holder-{Guid.NewGuid():N}@test.localhost";
-        const string secret = "holder-secret-0123456789";
-        (await silo.PostAsync("mutation($e: String!, $s: String!) { createUser(email: $e, secret: $s) { userId } }", new { e = email, s = secret }, net.Admin)).Data();
-        return (await silo.Client.BearerAsync(email, secret), email);
     }
 
     [Fact]
