@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using TiBillet.Grains.Cards;
+using TiBillet.Grains.Customers;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
@@ -34,6 +36,9 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<CardPayments>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
+        // The default run's outbox; the silo registers the SMTP sender first when one is configured.
+        services.TryAddSingleton<IMailSender>(sp => new OutboxMailSender(
+            Path.Combine(".tibillet", "outbox"), sp.GetRequiredService<ILogger<OutboxMailSender>>()));
         return services;
     }
 }

@@ -200,6 +200,20 @@ public readonly record struct EmailAddress([property: Id(0)] string Value)
         return new EmailAddress(email);
     }
 
+    public static bool TryParse(string? value, out EmailAddress email)
+    {
+        try
+        {
+            email = Parse(value);
+            return true;
+        }
+        catch (DomainException)
+        {
+            email = default;
+            return false;
+        }
+    }
+
     /// <summary>Deliberately hides the address so it cannot leak into logs through string formatting.</summary>
     public override string ToString() => "***";
 }

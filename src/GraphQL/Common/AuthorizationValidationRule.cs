@@ -75,6 +75,8 @@ public sealed class AuthorizationValidationRule : ValidationRuleBase
             Policies.InstanceAdmin => user.IsInstanceAdmin(),
             Policies.Device => user.IsKind(TiBilletClaims.DeviceKind),
             Policies.Partner => user.IsKind(TiBilletClaims.PartnerKind),
+            Policies.Customer => user.IsKind(TiBilletClaims.CustomerKind),
+            Policies.StaffOrCustomer => user.IsKind(TiBilletClaims.StaffKind) || user.IsKind(TiBilletClaims.CustomerKind),
             _ => false,
         };
         if (allowed)

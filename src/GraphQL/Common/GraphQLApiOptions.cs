@@ -23,4 +23,7 @@ public sealed class GraphQLApiOptions
 
     /// <summary>Lifetime of staff JWTs issued by <c>login</c>.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Lifetime of customer JWTs issued by the e-mail sign-in.</summary>
+    public TimeSpan CustomerTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 }

@@ -18,6 +18,12 @@ public static class Policies
     /// <summary>A registered reader device.</summary>
     public const string Device = "device";
 
+    /// <summary>A customer signed in by e-mail (their own wallet, cards and history only).</summary>
+    public const string Customer = "customer";
+
+    /// <summary>A staff member or a customer; the resolver narrows it (venue role, or the customer's own cards).</summary>
+    public const string StaffOrCustomer = "staff-or-customer";
+
     /// <summary>A federated partner instance.</summary>
     public const string Partner = "partner";
 
