@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using TiBillet.Grains.Assets;
@@ -231,7 +229,7 @@ public sealed partial class PointOfSaleGrain(
     private async Task<(TapResult, PointOfSaleDetails)> PayAsync(
         PointOfSaleDetails current, Tap tap, CardUid card, CardUid cashier, PendingRequest payment, CancellationToken cancellationToken)
     {
-        var sale = new SaleRequest(TapKey(_id, tap.TapId), _id.Venue, cashier, payment.Lines);
+        var sale = new SaleRequest(RequestKey(_id, payment.Id), _id.Venue, cashier, payment.Lines);
         var paid = await payments.PayAsync(card, sale, cancellationToken);
         var balances = await NameBalancesAsync(paid.Balances, cancellationToken);
         if (paid.Approved)
@@ -259,7 +257,7 @@ public sealed partial class PointOfSaleGrain(
     private async Task<(TapResult, PointOfSaleDetails)> TopUpAsync(
         PointOfSaleDetails current, Tap tap, ICardGrain card, CardUid cashier, PendingRequest topUp, CancellationToken cancellationToken)
     {
-        var refill = new RefillRequest(TapKey(_id, tap.TapId), _id.Venue, cashier, topUp.Amount, topUp.Means);
+        var refill = new RefillRequest(RequestKey(_id, topUp.Id), _id.Venue, cashier, topUp.Amount, topUp.Means);
         var credited = await card.RefillAsync(refill, cancellationToken);
         var balances = await NameBalancesAsync(credited.Balances, cancellationToken);
         if (credited.Approved)
@@ -328,16 +326,13 @@ public sealed partial class PointOfSaleGrain(
         new(tap.TapId, _id, tap.ReaderName, outcome, message, tap.Card, null, [], DeclineReason.None, 0, null, [], null, null, tap.At);
 
     /// <summary>
-    /// The idempotency key of the money a tap moves: the point of sale and the tap id, so a retried tap is recognised by
-    /// the ledger even when the grain lost its record of it (stored state older than the commit).
+    /// The idempotency key of the money a pending request moves: the point of sale and the request's id, whatever tap
+    /// serves it. A crash between the ledger commit and storing the till's state leaves the request pending; the next
+    /// tap (any tap id) carries the same key and gets the first result back, so a basket is charged at most once.
     /// </summary>
-    public static IdempotencyKey TapKey(PointOfSaleId pointOfSale, string tapId)
-    {
-        var key = "pos:" + pointOfSale.Key + ":tap:" + tapId;
-        return key.Length <= IdempotencyKey.MaxLength
-            ? new IdempotencyKey(key)
-            : new IdempotencyKey("pos:h:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
-    }
+    public static IdempotencyKey RequestKey(PointOfSaleId pointOfSale, Guid requestId) =>
+        // At most 4 + 100 + 1 + 100 + 9 + 32 = 246 characters: within IdempotencyKey.MaxLength.
+        new("pos:" + pointOfSale.Key + ":request:" + requestId.ToString("N"));
 
     private static long BasketTotal(ImmutableArray<SaleLine> lines)
     {
@@ -372,7 +367,7 @@ public sealed partial class PointOfSaleGrain(
         catch (Exception ex)
         {
             // Memory may now be ahead of storage: start again from the stored truth. Money a tap moved is safe: the
-            // retry carries the same tap id, hence the same ledger key, and gets the first result back.
+            // request stays pending, and the next tap carries its ledger key and gets the first result back.
             DeactivateOnIdle();
             LogWriteFailed(logger, ex, _id.Key);
             throw new DomainException(ErrorCodes.Unavailable, "The point of sale could not store this change; retry with the same tap id.");

@@ -101,18 +101,52 @@ public sealed class PointOfSaleGrainTests(ClusterFixture fixture)
         var (network, till, id) = await OpenTillAsync();
         var customer = await network.NewCardAsync();
         await network.RefillAsync(customer, 1_000);
-        await RequestAsync(till, 400);
-        var tapId = NewTapId();
+        var pending = (await RequestAsync(till, 400)).Pending!;
         // As if the point of sale had crashed between the ledger commit and storing its own state.
         var committed = await network.Card(customer).PayAsync(
-            new SaleRequest(PointOfSaleGrain.TapKey(id, tapId), network.Venue, network.Cashier, [new SaleLine("Bière", 1, 400)]), Ct);
+            new SaleRequest(PointOfSaleGrain.RequestKey(id, pending.Id), network.Venue, network.Cashier, [new SaleLine("Bière", 1, 400)]), Ct);
 
-        var result = await till.TapAsync(new TapRequest(tapId, Reader, customer.Value), Ct);
+        var result = await till.TapAsync(new TapRequest(NewTapId(), Reader, customer.Value), Ct);
 
         Assert.Equal(TapOutcome.Approved, result.Outcome);
         Assert.Equal(committed.OperationId, result.OperationId);
         Assert.Equal(600, (await network.BalancesAsync(customer))[network.Tlf.Id]);
-        Assert.Equal(1, await LedgerSql.OperationsWithKeyAsync(fixture.Database.DataSource, PointOfSaleGrain.TapKey(id, tapId)));
+        Assert.Equal(1, await LedgerSql.OperationsWithKeyAsync(fixture.Database.DataSource, PointOfSaleGrain.RequestKey(id, pending.Id)));
+    }
+
+    [Fact]
+    public async Task A_crash_between_the_ledger_commit_and_the_till_state_then_a_new_tap_charges_the_basket_once()
+    {
+        var (network, till, id) = await OpenTillAsync();
+        var customer = await network.NewCardAsync();
+        await network.RefillAsync(customer, 1_000);
+        await RequestAsync(till, 400);
+        var db = fixture.Database.DataSource;
+        // The till's next state write fails after its payment committed: the till restarts from its stored state, in
+        // which the basket is still pending.
+        var trigger = "fail_pos_" + Guid.NewGuid().ToString("N");
+        await LedgerSql.ScalarAsync(db, $"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'storage down'; END $$;
+            CREATE TRIGGER {trigger} BEFORE UPDATE ON orleans_storage FOR EACH ROW
+                WHEN (OLD.grain_ext = '{id.Key}') EXECUTE FUNCTION {trigger}();
+            SELECT 0
+            """);
+        try
+        {
+            await DomainAssert.ThrowsAsync(ErrorCodes.Unavailable, () => till.TapAsync(new TapRequest(NewTapId(), Reader, customer.Value), Ct));
+        }
+        finally
+        {
+            await LedgerSql.ScalarAsync(db, $"DROP TRIGGER {trigger} ON orleans_storage; DROP FUNCTION {trigger}(); SELECT 0");
+        }
+
+        Assert.NotNull((await till.GetDetailsAsync(Ct)).Pending);
+        var again = await till.TapAsync(new TapRequest(NewTapId(), Reader, customer.Value), Ct);
+
+        Assert.Equal(TapOutcome.Approved, again.Outcome);
+        Assert.Null((await till.GetDetailsAsync(Ct)).Pending);
+        Assert.Equal(600, (await network.BalancesAsync(customer))[network.Tlf.Id]);
+        Assert.Equal(1, await LedgerSql.ScalarAsync(db, "SELECT count(*) FROM ledger_transactions WHERE card_uid = $1 AND kind = $2", customer.Value, (short)TransactionKind.Sale));
     }
 
     [Fact]

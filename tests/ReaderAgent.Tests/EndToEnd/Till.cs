@@ -71,9 +71,10 @@ public sealed class Till
 
     public Task<long> TlfBalanceAsync(string card) => Network.TlfBalanceAsync(card);
 
-    /// <summary>Ledger operations carrying the idempotency key of this till's tap <paramref name="tapId"/>.</summary>
-    public Task<long> OperationsOfTapAsync(string tapId) =>
-        Silo.ScalarAsync("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", PointOfSaleGrain.TapKey(Id, tapId).Value);
+    /// <summary>Ledger operations carrying the idempotency key of this till's pending <paramref name="request"/> (as <see cref="RequestPaymentAsync"/> returned it).</summary>
+    public Task<long> OperationsOfRequestAsync(JsonObject request) =>
+        Silo.ScalarAsync("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1",
+            PointOfSaleGrain.RequestKey(Id, Guid.Parse(request["id"]!.GetValue<string>())).Value);
 
     /// <summary>Sale movements of <paramref name="card"/> in the ledger: how many, and their total.</summary>
     public async Task<(long Count, long Total)> SalesOfCardAsync(string card) =>
