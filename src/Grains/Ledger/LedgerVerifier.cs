@@ -15,6 +15,8 @@ public sealed record LedgerVerification(bool Clean, int Chains, long Links, long
 /// <summary>
 /// Recomputes every writer's hash chain from the stored operations and lines, and every balance from the transaction rows,
 /// and checks the invariants (each asset sums to zero; only mints are negative). Read-only SQL; streams the ledger once.
+/// Every query runs in one REPEATABLE READ transaction: under traffic, a batch committed during the check is either
+/// wholly seen (link, operations, lines and balances) or not at all, so it is never reported as a mismatch.
 /// </summary>
 public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
 {
@@ -23,6 +25,9 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
 
     public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var snapshot = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        NpgsqlCommand Command(string sql) => new(sql, conn, snapshot);
         var mismatches = ImmutableArray.CreateBuilder<LedgerMismatch>();
         void Report(string kind, string detail)
         {
@@ -35,7 +40,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
         // Links, in chain order.
         var links = new Dictionary<(Guid, long), Link>();
         var chains = new Dictionary<Guid, List<Link>>();
-        await using (var cmd = dataSource.CreateCommand("SELECT writer_id, height, prev_hash, hash, operation_count, transaction_count FROM ledger_chain ORDER BY writer_id, height"))
+        await using (var cmd = Command("SELECT writer_id, height, prev_hash, hash, operation_count, transaction_count FROM ledger_chain ORDER BY writer_id, height"))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -74,7 +79,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
         // Recompute each link's hash from its operations and lines.
         long transactions = 0;
         var seen = new HashSet<(Guid, long)>();
-        await using (var cmd = dataSource.CreateCommand(
+        await using (var cmd = Command(
             """
             SELECT t.writer_id, t.height, t.position, t.operation_id, o.kind, o.idempotency_key, o.request_hash, t.asset_id, t.amount, t.from_wallet, t.to_wallet,
                    o.writer_id, o.height
@@ -159,12 +164,12 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
 
         // Balances recomputed from the movements.
         long balanceRows = 0;
-        await using (var cmd = dataSource.CreateCommand("SELECT count(*) FROM ledger_balances"))
+        await using (var cmd = Command("SELECT count(*) FROM ledger_balances"))
         {
             balanceRows = (long)(await cmd.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        await ReportRowsAsync(
+        await ReportRowsAsync(conn, snapshot,
             """
             WITH computed AS (
                 SELECT wallet_id, asset_id, sum(delta) AS balance FROM (
@@ -178,29 +183,30 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
             """,
             r => Report("BALANCE", $"wallet {r.GetString(0)} asset {r.GetString(1)}: transactions give {r.GetInt64(2)}, balance row says {r.GetInt64(3)}"),
             cancellationToken);
-        await ReportRowsAsync(
+        await ReportRowsAsync(conn, snapshot,
             "SELECT asset_id::text, sum(balance)::bigint FROM ledger_balances GROUP BY asset_id HAVING sum(balance) <> 0",
             r => Report("ASSET_SUM", $"asset {r.GetString(0)}: balances sum to {r.GetInt64(1)}, not 0"),
             cancellationToken);
-        await ReportRowsAsync(
+        await ReportRowsAsync(conn, snapshot,
             "SELECT wallet_id::text, asset_id::text, balance FROM ledger_balances WHERE balance < 0 AND wallet_id <> asset_id",
             r => Report("NEGATIVE", $"wallet {r.GetString(0)} asset {r.GetString(1)}: {r.GetInt64(2).ToString(CultureInfo.InvariantCulture)}"),
             cancellationToken);
-        await ReportRowsAsync(
+        await ReportRowsAsync(conn, snapshot,
             "SELECT o.operation_id::text FROM ledger_operations o WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.operation_id = o.operation_id)",
             r => Report("ORPHAN", $"operation {r.GetString(0)} has no transactions"),
             cancellationToken);
-        await ReportRowsAsync(
+        await ReportRowsAsync(conn, snapshot,
             "SELECT s.wallet_id::text, s.seq FROM ledger_wallet_sequence s WHERE NOT EXISTS (SELECT 1 FROM ledger_operations o WHERE o.operation_id = s.operation_id)",
             r => Report("ORPHAN", $"sequence {r.GetInt64(1)} of wallet {r.GetString(0)} has no operation"),
             cancellationToken);
 
+        await snapshot.CommitAsync(cancellationToken);
         return new LedgerVerification(mismatches.Count == 0, chains.Count, links.Count, transactions, balanceRows, mismatches.ToImmutable());
     }
 
-    private async Task ReportRowsAsync(string sql, Action<NpgsqlDataReader> report, CancellationToken cancellationToken)
+    private static async Task ReportRowsAsync(NpgsqlConnection conn, NpgsqlTransaction snapshot, string sql, Action<NpgsqlDataReader> report, CancellationToken cancellationToken)
     {
-        await using var cmd = dataSource.CreateCommand(sql);
+        await using var cmd = new NpgsqlCommand(sql, conn, snapshot);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

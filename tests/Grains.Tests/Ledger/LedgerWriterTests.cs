@@ -158,6 +158,42 @@ public sealed class LedgerWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verification_during_a_load_of_sales_reads_one_snapshot_and_is_always_clean()
+    {
+        await using var writer = new LedgerWriter(Db, Options.Create(new LedgerWriterOptions { PipelineMinBatch = 1 }), NullLogger<LedgerWriter>.Instance);
+        var asset = AssetId.New();
+        var sink = WalletId.New();
+        var wallets = Enumerable.Range(0, 16).Select(_ => WalletId.New()).ToArray();
+        await Task.WhenAll(wallets.Select(w => writer.SubmitAsync(Entry(asset, 1_000, WalletId.MintOf(asset), w, new WalletSequence(w, 1)))));
+        using var stop = new CancellationTokenSource();
+        var load = Task.WhenAll(wallets.Select(async w =>
+        {
+            for (var seq = 2; !stop.IsCancellationRequested && seq <= 900; seq++)
+            {
+                Assert.Equal(LedgerCommitStatus.Committed, (await writer.SubmitAsync(Entry(asset, 1, w, sink, new WalletSequence(w, seq)))).Status);
+            }
+        }));
+
+        var verifications = new List<LedgerVerification>();
+        try
+        {
+            for (var i = 0; i < 15; i++)
+            {
+                verifications.Add(await new LedgerVerifier(Db).VerifyAsync(TestContext.Current.CancellationToken));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await load;
+        }
+
+        Assert.All(verifications, v => Assert.True(v.Clean, string.Join("\n", v.Mismatches.Select(m => m.Kind + ": " + m.Detail))));
+        Assert.True(verifications[^1].Links > verifications[0].Links, "the sales kept committing during the checks");
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
     public async Task Each_writer_keeps_its_own_chain_and_verification_detects_tampering()
     {
         await using var one = NewWriter();
