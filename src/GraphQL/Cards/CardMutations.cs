@@ -66,7 +66,7 @@ public sealed class CardMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 await c.RequireVenueRoleAsync(VenueId.Parse(c.GetArgument<string>("venueId")), VenueRole.Cashier);
-                var request = new LinkCardRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), EmailAddress.Parse(c.GetArgument<string>("email")));
+                var request = new LinkCardRequest(TiBillet.Grains.Wallets.IdempotencyScope.ForVenue(VenueId.Parse(c.GetArgument<string>("venueId")), c.GetArgument<string>("idempotencyKey")), EmailAddress.Parse(c.GetArgument<string>("email")));
                 return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("uid"))).LinkToEmailAsync(request, c.CancellationToken);
             });
 

@@ -12,8 +12,9 @@ using TiBillet.GraphQL.Common;
 namespace TiBillet.GraphQL.Wallets;
 
 /// <summary>
-/// Money movements. Every one takes the client's idempotency key (≤ 255 characters): the same key returns the first
-/// result; the same key with a different request is a CONFLICT. On UNAVAILABLE, retry with the same key.
+/// Money movements. Every one takes the client's idempotency key (≤ 255 characters), scoped to the caller's venue (or to
+/// the instance admins, see <see cref="IdempotencyScope"/>): the same key returns the first result; the same key with a
+/// different request is a CONFLICT. On UNAVAILABLE, retry with the same key.
 /// </summary>
 public sealed class WalletMutations : IMutationFields
 {
@@ -36,7 +37,7 @@ public sealed class WalletMutations : IMutationFields
                 await c.RequireCounterAsync(venue);
                 var complementCard = c.GetArgument<string?>("complementCardUid");
                 var sale = new SaleRequest(
-                    IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")),
+                    IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")),
                     venue,
                     CardUid.Parse(c.GetArgument<string>("cashierUid")),
                     c.GetArgument<List<SaleLineInput>>("lines").Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice)).ToImmutableArray(),
@@ -61,7 +62,7 @@ public sealed class WalletMutations : IMutationFields
                 await c.RequireCounterAsync(venue);
                 var asset = c.GetArgument<string?>("assetId");
                 var request = new RefillRequest(
-                    IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")),
+                    IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")),
                     c.GetArgument<long>("amount"), c.GetArgument<PaymentMeans>("means"), asset is null ? null : AssetId.Parse(asset));
                 return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).RefillAsync(request, c.CancellationToken);
             });
@@ -80,7 +81,7 @@ public sealed class WalletMutations : IMutationFields
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireVenueRoleAsync(venue, VenueRole.Cashier);
                 var request = new RefundRequest(
-                    IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"));
+                    IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"));
                 return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).RefundAsync(request, c.CancellationToken);
             });
 
@@ -95,7 +96,7 @@ public sealed class WalletMutations : IMutationFields
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireCounterAsync(venue);
-                var request = new BadgeRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue, AssetId.Parse(c.GetArgument<string>("assetId")));
+                var request = new BadgeRequest(IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, AssetId.Parse(c.GetArgument<string>("assetId")));
                 return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).BadgeAsync(request, c.CancellationToken);
             });
 
@@ -111,7 +112,7 @@ public sealed class WalletMutations : IMutationFields
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireVenueRoleAsync(venue, VenueRole.Admin);
-                var request = new TimeGrantRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), venue,
+                var request = new TimeGrantRequest(IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue,
                     AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).GrantTimeAsync(request, c.CancellationToken);
             });
@@ -126,7 +127,7 @@ public sealed class WalletMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async c =>
             {
-                var request = new TransferRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), WalletId.Parse(c.GetArgument<string>("toWalletId")),
+                var request = new TransferRequest(IdempotencyScope.ForInstanceAdmin(c.GetArgument<string>("idempotencyKey")), WalletId.Parse(c.GetArgument<string>("toWalletId")),
                     AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("fromWalletId"))).TransferAsync(request, c.CancellationToken);
             });
@@ -140,7 +141,7 @@ public sealed class WalletMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async c =>
             {
-                var request = new IssueRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
+                var request = new IssueRequest(IdempotencyScope.ForInstanceAdmin(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).IssueAsync(request, c.CancellationToken);
             });
 
@@ -155,7 +156,7 @@ public sealed class WalletMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async c =>
             {
-                var request = new CorrectionRequest(IdempotencyKey.Parse(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")),
+                var request = new CorrectionRequest(IdempotencyScope.ForInstanceAdmin(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")),
                     c.GetArgument<long>("amount"), c.GetArgument<bool>("credit"), c.GetArgument<string>("reason"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).CorrectAsync(request, c.CancellationToken);
             });

@@ -36,6 +36,30 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task Another_venue_using_the_same_key_text_is_neither_blocked_nor_told_anything()
+    {
+        var first = await CashlessNetwork.CreateAsync(silo.Client);
+        var second = await CashlessNetwork.CreateAsync(silo.Client);
+        var firstCard = await first.FundedCardAsync(1000);
+        var secondCard = await second.FundedCardAsync(1000);
+        var key = CashlessNetwork.NewKey();
+        var firstSale = (await first.PayAsync(firstCard, 100, 1, key)).Data()["pay"]!;
+
+        var secondSale = (await second.PayAsync(secondCard, 200, 1, key)).Data()["pay"]!;
+        var secondReplay = (await second.PayAsync(secondCard, 200, 1, key)).Data()["pay"]!;
+        var secondChanged = await second.PayAsync(secondCard, 300, 1, key);
+        var firstReplay = (await first.PayAsync(firstCard, 100, 1, key)).Data()["pay"]!;
+
+        Assert.True(secondSale["approved"]!.GetValue<bool>());
+        Assert.NotEqual(firstSale["operationId"]!.GetValue<string>(), secondSale["operationId"]!.GetValue<string>());
+        Assert.Equal(secondSale["operationId"]!.GetValue<string>(), secondReplay["operationId"]!.GetValue<string>());
+        Assert.Equal(firstSale["operationId"]!.GetValue<string>(), firstReplay["operationId"]!.GetValue<string>());
+        Assert.Equal("CONFLICT", secondChanged.ErrorCode());
+        Assert.Equal(900, await first.TlfBalanceAsync(firstCard));
+        Assert.Equal(800, await second.TlfBalanceAsync(secondCard));
+    }
+
+    [Fact]
     public async Task Insufficient_funds_decline_as_data_and_move_nothing()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
