@@ -395,7 +395,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                await prepared.Transaction.CommitAsync();
+                await CommitAsync(prepared.Transaction);
             }
             catch (Exception ex)
             {
@@ -424,7 +424,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private async Task HandleFailureAsync(List<Pending> batch, Exception failure)
     {
-        if (IsEntryFault(failure) && batch.Count > 1)
+        if (IsStaleTip(failure))
+        {
+            _resync = true;
+            await CommitBatchAsync(batch, optimistic: true);
+        }
+        else if (IsEntryFault(failure) && batch.Count > 1)
         {
             LogIsolating(_logger, batch.Count, (failure as PostgresException)?.ConstraintName ?? failure.GetType().Name);
             foreach (var p in batch)
@@ -499,7 +504,15 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         LedgerCommit[] outcomes;
         try
         {
-            outcomes = await WriteAsync(batch, optimistic);
+            try
+            {
+                outcomes = await WriteAsync(batch, optimistic);
+            }
+            catch (Exception ex) when (IsStaleTip(ex))
+            {
+                _resync = true;
+                outcomes = await WriteAsync(batch, optimistic);
+            }
         }
         catch (Exception ex) when (IsEntryFault(ex) && batch.Count > 1)
         {
@@ -551,6 +564,10 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             {
                 // Lost a lock race with another writer: nothing was written, try again.
             }
+            catch (Exception ex) when (IsStaleTip(ex) && attempt < 3)
+            {
+                _resync = true;
+            }
             catch (Exception ex) when (IsEntryFault(ex))
             {
                 Complete(p, ex);
@@ -591,6 +608,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private static bool IsEntryFault(Exception ex) => ex switch
     {
+        _ when IsStaleTip(ex) => false,
         OverflowException => true,
         PostgresException pg => pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation
             or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
@@ -631,7 +649,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             if (balances is not null)
             {
                 var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-                await tx.CommitAsync();
+                await CommitAsync(tx);
                 Account(t0, t1, t2, System.Diagnostics.Stopwatch.GetTimestamp());
                 return Finish(batch, null, outcomes, rows, balances, height);
             }
@@ -671,9 +689,21 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             var rows = BuildRows(batch, accepted, height);
             var balances = await ExecuteRowsAsync(conn, tx, rows, height, null);
             var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-            await tx.CommitAsync();
+            await CommitAsync(tx);
             Account(t0, t1, t2, System.Diagnostics.Stopwatch.GetTimestamp());
             return Finish(batch, accepted, outcomes, rows, balances, height);
+        }
+    }
+
+    /// <summary>Tests only: runs after each successful COMMIT; when it throws, the writer takes the outcome as unknown.</summary>
+    internal Func<Task>? AfterCommitForTests { get; set; }
+
+    private async Task CommitAsync(NpgsqlTransaction tx)
+    {
+        await tx.CommitAsync();
+        if (AfterCommitForTests is { } hook)
+        {
+            await hook();
         }
     }
 
@@ -867,6 +897,13 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         return balances;
     }
 
+    /// <summary>
+    /// This writer's link already exists at the height it wrote: its tip is behind the database (a COMMIT whose answer
+    /// was lost landed after the tip was re-read). Not a fault of any entry: re-read the tip and write the batch again.
+    /// </summary>
+    private static bool IsStaleTip(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ledger_chain_pkey" };
+
     /// <summary>A used key is a duplicate to sort out on the two-step path, not a fault of the batch.</summary>
     private static bool IsUsedKey(PostgresException ex) =>
         ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ledger_operations_idempotency_key_key" or "ledger_operations_pkey" };
@@ -956,6 +993,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private async Task ResyncAsync()
     {
+        // Cleared first: a commit failing while the tip is read sets it again and is not forgotten.
+        _resync = false;
         await using var cmd = _dataSource.CreateCommand(SelectChainTipSql);
         cmd.Parameters.Add(Scalar(WriterId));
         await using var reader = await cmd.ExecuteReaderAsync();
@@ -970,8 +1009,6 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             _height = 0;
             _tip = LedgerChain.Genesis;
         }
-
-        _resync = false;
     }
 
     private static void AddDelta(Dictionary<(Guid Wallet, Guid Asset), long> deltas, Guid wallet, Guid asset, long delta)

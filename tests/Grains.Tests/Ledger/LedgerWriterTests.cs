@@ -157,6 +157,107 @@ public sealed class LedgerWriterTests : IAsyncLifetime
         await LedgerSql.AssertInvariantsAsync(Db);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10_000)]
+    public async Task After_a_commit_with_an_unknown_outcome_the_next_batches_commit_and_the_chain_verifies(int pipelineMinBatch)
+    {
+        await using var writer = new LedgerWriter(Db, Options.Create(new LedgerWriterOptions { PipelineMinBatch = pipelineMinBatch }), NullLogger<LedgerWriter>.Instance);
+        var asset = AssetId.New();
+        var sink = WalletId.New();
+        var wallets = Enumerable.Range(0, 8).Select(_ => WalletId.New()).ToArray();
+        await Task.WhenAll(wallets.Select(w => writer.SubmitAsync(Entry(asset, 1_000, WalletId.MintOf(asset), w, new WalletSequence(w, 1)))));
+        var commits = 0;
+        // Every fifth COMMIT succeeds but its answer is lost: the writer cannot tell whether it committed.
+        writer.AfterCommitForTests = () => Interlocked.Increment(ref commits) % 5 == 0 ? throw new TimeoutException("answer lost") : Task.CompletedTask;
+
+        var outcomes = await Task.WhenAll(wallets.Select(async w =>
+        {
+            var (committed, unknown) = (0, 0);
+            for (var seq = 2; seq <= 30; seq++)
+            {
+                try
+                {
+                    Assert.Equal(LedgerCommitStatus.Committed, (await writer.SubmitAsync(Entry(asset, 1, w, sink, new WalletSequence(w, seq)))).Status);
+                    committed++;
+                }
+                catch (LedgerUnavailableException)
+                {
+                    unknown++; // committed, but the caller was not told: its sequence number is used
+                }
+            }
+
+            return (committed, unknown);
+        }));
+        writer.AfterCommitForTests = null;
+        var last = await Task.WhenAll(wallets.Select(w => writer.SubmitAsync(Entry(asset, 1, w, sink, new WalletSequence(w, 31)))));
+
+        Assert.Contains(outcomes, o => o.unknown > 0);
+        Assert.All(last, c => Assert.Equal(LedgerCommitStatus.Committed, c.Status));
+        Assert.Equal(8 * 30, await LedgerSql.BalanceAsync(Db, sink, asset));
+        Assert.Equal(
+            await LedgerSql.ScalarAsync(Db, "SELECT max(height) FROM ledger_chain WHERE writer_id = $1", writer.WriterId),
+            await LedgerSql.ScalarAsync(Db, "SELECT count(*) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
+    [Fact]
+    public async Task A_commit_whose_answer_was_lost_and_that_lands_after_the_tip_was_read_again_does_not_stick_the_writer()
+    {
+        // The writer's own connections give up on a COMMIT after one second, as on a network cut.
+        var server = await TestPostgres.ServerAsync();
+        var impatient = new NpgsqlConnectionStringBuilder(server.ConnectionString(new NpgsqlConnectionStringBuilder(Db.ConnectionString).Database!))
+        {
+            CommandTimeout = 1, CancellationTimeout = 300,
+        };
+        await using var source = NpgsqlDataSource.Create(impatient.ConnectionString);
+        await using var writer = new LedgerWriter(source, Options.Create(new LedgerWriterOptions()), NullLogger<LedgerWriter>.Instance);
+        var asset = AssetId.New();
+        var (w, sink) = (WalletId.New(), WalletId.New());
+        Assert.Equal(LedgerCommitStatus.Committed, (await writer.SubmitAsync(Entry(asset, 100, WalletId.MintOf(asset), w, new WalletSequence(w, 1)))).Status);
+
+        // The next COMMIT waits (ignoring the writer's cancel) until this session lets it go: it lands late, after the
+        // writer gave up on it and read its tip again.
+        await using var holder = await Db.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using (var arm = new NpgsqlCommand($"""
+            SELECT pg_advisory_lock(4242);
+            CREATE TABLE late_commit (armed boolean NOT NULL);
+            INSERT INTO late_commit VALUES (true);
+            CREATE FUNCTION late_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE n integer;
+            BEGIN
+                UPDATE late_commit SET armed = false WHERE armed;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                WHILE n = 1 LOOP
+                    BEGIN
+                        PERFORM pg_advisory_xact_lock(4242);
+                        n := 0;
+                    EXCEPTION WHEN query_canceled THEN NULL;
+                    END;
+                END LOOP;
+                RETURN NULL;
+            END $$;
+            CREATE CONSTRAINT TRIGGER late_commit AFTER INSERT ON ledger_chain DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW WHEN (NEW.writer_id = '{writer.WriterId}') EXECUTE FUNCTION late_commit();
+            """, holder))
+        {
+            await arm.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => writer.SubmitAsync(Entry(asset, 10, w, sink, new WalletSequence(w, 2))));
+        var next = writer.SubmitAsync(Entry(asset, 10, w, sink, new WalletSequence(w, 3)));
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4242)", holder))
+        {
+            await release.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(LedgerCommitStatus.Committed, (await next).Status);
+        Assert.Equal(LedgerCommitStatus.Committed, (await writer.SubmitAsync(Entry(asset, 10, w, sink, new WalletSequence(w, 4)))).Status);
+        Assert.Equal(30, await LedgerSql.BalanceAsync(Db, sink, asset));
+        await LedgerSql.AssertInvariantsAsync(Db);
+    }
+
     [Fact]
     public async Task Verification_during_a_load_of_sales_reads_one_snapshot_and_is_always_clean()
     {
