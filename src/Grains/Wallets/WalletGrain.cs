@@ -112,7 +112,10 @@ public sealed partial class WalletGrain(
 
         if (link.ActiveWallet is not { } wallet)
         {
-            return PaymentResult.Declined(DeclineReason.CardLost);
+            // A sale made before the card was lost still answers its key with its first result.
+            return await store.FindOperationAsync(request.Key, cancellationToken) is { } earlier
+                ? Replay<PaymentResult>(HashPayment(new WalletPayment(request, card, _id, null, null)), earlier)
+                : PaymentResult.Declined(DeclineReason.CardLost);
         }
 
         var payment = new WalletPayment(request, card, wallet, null, null);
@@ -789,7 +792,9 @@ public sealed partial class WalletGrain(
     private static byte[] HashPayment(WalletPayment payment)
     {
         var sale = payment.Sale;
-        using var hasher = new RequestHasher("sale").Add(payment.Primary).Add(payment.Card).Add(payment.Complement).Add(payment.ComplementCard)
+        // The request as the client sent it: its cards, not the wallets they pay from today. A card linked or lost since
+        // pays from another wallet (or none), and the same key and body must still get the first answer.
+        using var hasher = new RequestHasher("sale").Add(payment.Card).Add(payment.ComplementCard)
             .Add(sale.Venue).Add(sale.Cashier).Add(sale.Complement).Add(sale.ComplementCard).Add((long)(sale.Lines.IsDefault ? 0 : sale.Lines.Length));
         foreach (var line in sale.Lines.IsDefault ? [] : sale.Lines)
         {

@@ -1,4 +1,5 @@
 using TiBillet.Grains.Assets;
+using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Tests.Support;
@@ -180,6 +181,28 @@ public sealed class SaleTests(ClusterFixture fixture)
         Assert.Equal(first.At, afterRestart.At);
         Assert.Equal(700, (await net.BalancesAsync(card))[net.Tlf.Id]);
         Assert.Equal(1, await LedgerSql.OperationsWithKeyAsync(fixture.Database.DataSource, key));
+        Assert.Equal(1, await LedgerSql.TransactionsOfKeyAsync(fixture.Database.DataSource, key));
+    }
+
+    [Fact]
+    public async Task Same_key_and_body_get_the_first_answer_after_the_card_was_linked_or_lost_since()
+    {
+        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var card = await net.NewCardAsync();
+        await net.RefillAsync(card, 1_000);
+        var key = TestNetwork.NewKey();
+        var first = await net.PayAsync(card, 300, key);
+
+        await net.Card(card).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), new EmailAddress($"{Guid.NewGuid():N}@example.org")), Ct);
+        var afterLink = await net.PayAsync(card, 300, key);
+        await net.Card(card).DeclareLostAsync(Ct);
+        var afterLoss = await net.PayAsync(card, 300, key);
+
+        Assert.True(first.Approved);
+        Assert.Equal(first.OperationId, afterLink.OperationId);
+        Assert.Equal(first.At, afterLink.At);
+        Assert.True(afterLoss.Approved);
+        Assert.Equal(first.OperationId, afterLoss.OperationId);
         Assert.Equal(1, await LedgerSql.TransactionsOfKeyAsync(fixture.Database.DataSource, key));
     }
 
