@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
@@ -62,11 +61,14 @@ public static class TiBilletGraphQLExtensions
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
                 o.Timeout = api.Timeout;
             })
-            .AddErrorInfoProvider((o, sp) =>
+            .AddErrorInfoProvider(o =>
             {
-                // Stack traces only on a developer's machine; never exception data.
-                o.ExposeExceptionDetails = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();
+                // In every environment: a code and a short message, never exception types, messages, stack frames or
+                // data (a developer's machine is reachable too; the server log has the details).
+                o.ExposeExceptionDetails = false;
                 o.ExposeData = false;
+                // The codes list would be derived from inner exceptions' type names.
+                o.ExposeCodes = false;
             })
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
         // Cached documents skip GraphQL.NET's per-request walks (see CachedDocumentValidator); the builder registered its own validator.
