@@ -55,7 +55,8 @@ public static class TiBilletGraphQLExtensions
             .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
             .AddValidationRule<AuthorizationValidationRule>()
             .ConfigureExecution<DocumentCache>()
-            .AddComplexityAnalyzer()
+            // Instead of AddComplexityAnalyzer(): the same limits, with a budget of its own for introspection.
+            .AddValidationRule<IntrospectionAwareComplexityRule>()
             .ConfigureExecutionOptions(o =>
             {
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
