@@ -54,7 +54,6 @@ public static class TiBilletGraphQLExtensions
             .AddSystemTextJson()
             .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
             .AddValidationRule<AuthorizationValidationRule>()
-            .ConfigureExecution<DocumentCache>()
             // Instead of AddComplexityAnalyzer(): the same limits, with a budget of its own for introspection.
             .AddValidationRule<IntrospectionAwareComplexityRule>()
             .ConfigureExecutionOptions(o =>
@@ -72,6 +71,9 @@ public static class TiBilletGraphQLExtensions
                 o.ExposeCodes = false;
             })
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
+        // One instance, reachable by type for diagnostics and tests.
+        services.AddSingleton<DocumentCache>();
+        services.AddSingleton<global::GraphQL.DI.IConfigureExecution>(sp => sp.GetRequiredService<DocumentCache>());
         // Cached documents skip GraphQL.NET's per-request walks (see CachedDocumentValidator); the builder registered its own validator.
         services.AddSingleton<CachedDocumentValidator>();
         services.Replace(ServiceDescriptor.Singleton<IDocumentValidator>(sp => sp.GetRequiredService<CachedDocumentValidator>()));
