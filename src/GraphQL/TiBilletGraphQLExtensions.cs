@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
@@ -55,20 +54,26 @@ public static class TiBilletGraphQLExtensions
             .AddSystemTextJson()
             .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
             .AddValidationRule<AuthorizationValidationRule>()
-            .ConfigureExecution<DocumentCache>()
-            .AddComplexityAnalyzer()
+            // Instead of AddComplexityAnalyzer(): the same limits, with a budget of its own for introspection.
+            .AddValidationRule<IntrospectionAwareComplexityRule>()
             .ConfigureExecutionOptions(o =>
             {
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
                 o.Timeout = api.Timeout;
             })
-            .AddErrorInfoProvider((o, sp) =>
+            .AddErrorInfoProvider(o =>
             {
-                // Stack traces only on a developer's machine; never exception data.
-                o.ExposeExceptionDetails = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();
+                // In every environment: a code and a short message, never exception types, messages, stack frames or
+                // data (a developer's machine is reachable too; the server log has the details).
+                o.ExposeExceptionDetails = false;
                 o.ExposeData = false;
+                // The codes list would be derived from inner exceptions' type names.
+                o.ExposeCodes = false;
             })
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
+        // One instance, reachable by type for diagnostics and tests.
+        services.AddSingleton<DocumentCache>();
+        services.AddSingleton<global::GraphQL.DI.IConfigureExecution>(sp => sp.GetRequiredService<DocumentCache>());
         // Cached documents skip GraphQL.NET's per-request walks (see CachedDocumentValidator); the builder registered its own validator.
         services.AddSingleton<CachedDocumentValidator>();
         services.Replace(ServiceDescriptor.Singleton<IDocumentValidator>(sp => sp.GetRequiredService<CachedDocumentValidator>()));

@@ -49,11 +49,14 @@ public class SiloHostFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Command-line arguments for this fixture's host (<c>--environment Development</c>, for instance).</summary>
+    protected virtual string[] HostArguments => [];
+
     /// <summary>Starts the silo on <see cref="ConnectionString"/> (again, after <see cref="StopAsync"/>).</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var siloPort = FreePort.Next();
-        _host = await TiBilletSiloHost.CreateAsync([], builder =>
+        _host = await TiBilletSiloHost.CreateAsync(HostArguments, builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -1,5 +1,5 @@
 -- Orleans ADO.NET providers (storage, clustering, reminders) on PostgreSQL.
--- Written against the query contract in shared/orleans-adonet-postgres.md: Orleans only ever runs the texts stored in
+-- Written against the Orleans ADO.NET providers' query contract: Orleans only ever runs the texts stored in
 -- OrleansQuery, so the tables below are ours to shape. Every conditional write is a single statement, because Orleans
 -- runs each query in autocommit with no transaction of its own.
 

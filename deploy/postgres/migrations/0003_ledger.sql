@@ -1,4 +1,4 @@
--- The cashless ledger (DESIGN.md "Why actors, and the rules that make money safe").
+-- The cashless ledger (docs/architecture.md, "The money rules").
 -- Amounts are bigint cents. Rows are only ever inserted, except balance rows (aggregated deltas) and card rows.
 
 -- Every wallet the ledger knows. Venue and mint wallet ids are derived from their venue and asset.

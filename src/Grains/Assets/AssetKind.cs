@@ -1,6 +1,6 @@
 namespace TiBillet.Grains.Assets;
 
-/// <summary>The kinds of asset (DESIGN.md "Domain"). Serialised by name in SQL read models; values are frozen.</summary>
+/// <summary>The kinds of asset (docs/architecture.md, "Domain"). Serialised by name in SQL read models; values are frozen.</summary>
 public enum AssetKind
 {
     /// <summary>The network euro, bought online; exactly one per instance.</summary>

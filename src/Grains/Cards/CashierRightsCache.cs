@@ -5,7 +5,7 @@ namespace TiBillet.Grains.Cards;
 
 /// <summary>
 /// A per-silo cache of "is this card a cashier of this venue", so every sale at a venue does not call the one cashier
-/// card's activation (a hot grain, STYLE smell 6). Grants, revocations and losses on this silo take effect at once; on
+/// card's activation, a hot spot. Grants, revocations and losses on this silo take effect at once; on
 /// other silos within <see cref="TimeToLive"/>. Thread-safe.
 /// </summary>
 public sealed class CashierRightsCache(IGrainFactory grains)

@@ -9,7 +9,7 @@ using TiBillet.Grains.Common;
 namespace TiBillet.Grains.Ledger;
 
 /// <summary>
-/// The per-silo group-commit writer (DESIGN rules 2, 3, 4 and 6). Wallet grains submit operations; a single background
+/// The per-silo group-commit writer (docs/architecture.md, money rules 2, 3, 4 and 6). Wallet grains submit operations; a single background
 /// loop gathers what arrives within <see cref="LedgerWriterOptions.MaxWait"/> (up to <see cref="LedgerWriterOptions.MaxBatch"/>)
 /// and writes it in ONE PostgreSQL transaction: the idempotency claims, the transaction rows, the per-wallet sequence
 /// numbers, one aggregated balance delta per (wallet, asset) and one link of this writer's hash chain. Each waiter is

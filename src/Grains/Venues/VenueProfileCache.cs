@@ -6,7 +6,7 @@ namespace TiBillet.Grains.Venues;
 
 /// <summary>
 /// A per-silo cache of venue payment profiles, so the sale path never funnels through one hot venue activation
-/// (STYLE smell 6). Changes made on this silo invalidate at once; other silos see them within <see cref="TimeToLive"/>.
+///. Changes made on this silo invalidate at once; other silos see them within <see cref="TimeToLive"/>.
 /// Thread-safe: called concurrently from many wallet grains.
 /// </summary>
 public sealed class VenueProfileCache(IGrainFactory grains)

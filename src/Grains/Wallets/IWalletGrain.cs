@@ -3,7 +3,7 @@ using TiBillet.Grains.Common;
 namespace TiBillet.Grains.Wallets;
 
 /// <summary>
-/// The single writer of one user or card wallet (DESIGN rule 1), keyed by its <see cref="WalletId"/>. Balances live in
+/// The single writer of one user or card wallet (docs/architecture.md, money rule 1), keyed by its <see cref="WalletId"/>. Balances live in
 /// memory; every debit of the wallet goes through this grain and is answered only after the <c>LedgerWriter</c> committed
 /// it (rule 2). Money methods take the client's idempotency key: the same key returns the first result, even across
 /// restarts; the same key with a different request throws CONFLICT. Declines are results (nothing is written, so a declined

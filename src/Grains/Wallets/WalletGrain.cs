@@ -11,7 +11,7 @@ namespace TiBillet.Grains.Wallets;
 
 /// <summary>
 /// Holds one user or card wallet's balances in memory and is the only path for its debits. Not reentrant: each call runs
-/// to its end (commit included) before the next starts, so "check funds, then debit" cannot interleave (STYLE smell 2).
+/// to its end (commit included) before the next starts, so "check funds, then debit" cannot interleave (docs/architecture.md, money rule 1).
 /// Its memory may only be stale on the low side (credits arrive from elsewhere as deltas), so it reloads once before
 /// declining. If a second activation exists somewhere, the database refuses the stale one's sequence number or overdraft;
 /// it then reloads and plans again.

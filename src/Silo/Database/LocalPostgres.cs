@@ -15,18 +15,27 @@ namespace TiBillet.Silo.Database;
 public sealed partial class LocalPostgres : IAsyncDisposable
 {
     private const string SuperUser = "tibillet";
+
+    /// <summary>Where a root run keeps clusters the 'postgres' OS user could not reach in the configured place.</summary>
+    public const string RootFallbackDirectory = "/var/lib/tibillet";
+
     private readonly string _dataDirectory;
+    private readonly string _passwordFile;
     private readonly string _binDirectory;
     private readonly ILogger _logger;
     private Process? _server;
     private int _serverPid;
 
-    private LocalPostgres(string dataDirectory, string binDirectory, ILogger logger)
+    private LocalPostgres(string dataDirectory, string passwordFile, string binDirectory, ILogger logger)
     {
         _dataDirectory = dataDirectory;
+        _passwordFile = passwordFile;
         _binDirectory = binDirectory;
         _logger = logger;
     }
+
+    /// <summary>The cluster's folder: the configured one, or under <see cref="RootFallbackDirectory"/> (see <see cref="StartAsync"/>).</summary>
+    public string DataDirectory => _dataDirectory;
 
     /// <summary>Loopback port the server listens on.</summary>
     public int Port { get; private set; }
@@ -45,12 +54,17 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         MaxPoolSize = 90,
     }.ConnectionString;
 
-    /// <summary>Initialises the cluster on first use, starts it on a free loopback port and creates <paramref name="database"/>.</summary>
+    /// <summary>
+    /// Initialises the cluster on first use, starts it on a free loopback port and creates <paramref name="database"/>.
+    /// As root the server runs as the 'postgres' OS user; when that user cannot reach the configured folder (a clone
+    /// under /root, mode 700), the cluster lives in <see cref="RootFallbackDirectory"/>/&lt;hash of the configured
+    /// path&gt;/postgres instead, and the password file stays in the configured place.
+    /// </summary>
     public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
         var bin = FindBinDirectory(options.BinDirectory) ?? throw new PostgresNotInstalledException();
         var data = Path.GetFullPath(options.DataDirectory);
-        var server = new LocalPostgres(data, bin, logger);
+        var server = new LocalPostgres(ClusterDirectory(data, logger), data + ".password", bin, logger);
         await server.InitialiseAsync(cancellationToken);
         await server.StartServerAsync(options.Settings, cancellationToken);
         await server.CreateDatabaseAsync(options.Database, cancellationToken);
@@ -89,11 +103,45 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
     private static bool RunningAsRoot => NativeMethods.geteuid() == 0;
 
-    private string PasswordFile => _dataDirectory + ".password";
+    private string PasswordFile => _passwordFile;
+
+    /// <summary>The configured folder, unless a root run's 'postgres' user cannot reach it and it holds no cluster yet.</summary>
+    private static string ClusterDirectory(string configured, ILogger logger)
+    {
+        var parent = Path.GetDirectoryName(configured)!;
+        Directory.CreateDirectory(parent);
+        if (!RunningAsRoot || File.Exists(Path.Combine(configured, "PG_VERSION")))
+        {
+            return configured;
+        }
+
+        // The folder's own parent is opened to the 'postgres' user below; the question is every folder above it.
+        if (PostgresUserCanEnter(Path.GetDirectoryName(parent) ?? parent))
+        {
+            return configured;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(configured)))[..16];
+        var relocated = Path.Combine(RootFallbackDirectory, hash, "postgres");
+        LogRelocated(logger, configured, relocated);
+        return relocated;
+    }
+
+    private static bool PostgresUserCanEnter(string directory)
+    {
+        using var test = Process.Start(new ProcessStartInfo("runuser", ["-u", "postgres", "--", "test", "-x", directory])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("Could not start runuser.");
+        test.WaitForExit();
+        return test.ExitCode == 0;
+    }
 
     private async Task InitialiseAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_dataDirectory)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(_passwordFile)!);
         if (File.Exists(PasswordFile))
         {
             Password = (await File.ReadAllTextAsync(PasswordFile, cancellationToken)).Trim();
@@ -364,6 +412,9 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The 'postgres' OS user cannot reach {Configured}: the private PostgreSQL cluster is kept in {Relocated} instead")]
+    private static partial void LogRelocated(ILogger logger, string configured, string relocated);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Initialising a private PostgreSQL cluster in {DataDirectory}")]
     private static partial void LogInitialising(ILogger logger, string dataDirectory);

@@ -69,8 +69,8 @@ public sealed class EndpointTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task A_query_deeper_than_the_limit_is_refused_by_the_analyzer()
     {
-        // 20 levels: within the parser's limit, beyond the configured MaxDepth (15).
-        var query = "{ __schema { types { " + string.Concat(Enumerable.Repeat("fields { type { ", 9)) + "name" + string.Concat(Enumerable.Repeat(" } }", 9)) + " } } }";
+        // 24 levels: within the parser's limit, beyond MaxDepth (15) and the introspection budget's depth (20).
+        var query = "{ __schema { types { " + string.Concat(Enumerable.Repeat("fields { type { ", 11)) + "name" + string.Concat(Enumerable.Repeat(" } }", 11)) + " } } }";
 
         var response = await silo.PostAsync(query);
 

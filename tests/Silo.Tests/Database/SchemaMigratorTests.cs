@@ -47,6 +47,24 @@ public sealed class SchemaMigratorTests
     }
 
     [Fact]
+    public async Task A_database_migrated_before_a_comment_only_edit_still_starts_and_records_the_new_checksum()
+    {
+        await using var ds = TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync("mig"));
+        await Migrator(ds).MigrateAsync(TestContext.Current.CancellationToken);
+        // As recorded by a silo that shipped migration 3 before its comment stopped citing notes outside the repository.
+        await using (var rewind = ds.CreateCommand("UPDATE schema_migrations SET checksum = '96012405cb79e2ef8381152440912c0597e98e0a195f8177a4665ee42187d511' WHERE version = 3"))
+        {
+            await rewind.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var applied = await Migrator(ds).MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(applied);
+        await using var cmd = ds.CreateCommand("SELECT checksum FROM schema_migrations WHERE version = 3");
+        Assert.Equal(SchemaMigrator.Embedded().Single(m => m.Version == 3).Checksum, await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_migration_changed_after_it_was_applied_stops_start_up()
     {
         await using var ds = TestPostgres.DataSource(await TestPostgres.CreateDatabaseAsync("mig"));

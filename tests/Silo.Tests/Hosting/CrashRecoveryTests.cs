@@ -5,7 +5,7 @@ using TiBillet.Testing;
 namespace TiBillet.Silo.Tests.Hosting;
 
 /// <summary>
-/// DESIGN rule 2 under a real crash: the silo process is killed with SIGKILL in the middle of a payment load. After a
+/// Money rule 2 (docs/architecture.md) under a real crash: the silo process is killed with SIGKILL in the middle of a payment load. After a
 /// restart, every payment that was acknowledged is in the ledger exactly once, retries with the same keys return the
 /// original results, and requests whose outcome was unknown resolve to exactly one outcome.
 /// </summary>
