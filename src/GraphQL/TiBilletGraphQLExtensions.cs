@@ -28,7 +28,10 @@ public static class TiBilletGraphQLExtensions
     public static IServiceCollection AddTiBilletGraphQL(this IServiceCollection services)
     {
         services.AddOptions<GraphQLApiOptions>().BindConfiguration(nameof(GraphQLApiOptions))
-            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0, "GraphQL limits must be positive.")
+            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.SigningKeyRefresh > TimeSpan.Zero, "GraphQL limits must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<SecretHashingOptions>().BindConfiguration(nameof(SecretHashingOptions))
+            .Validate(o => o.Iterations > 0, "SecretHashingOptions:Iterations must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IdentityStore>();

@@ -24,6 +24,9 @@ public sealed class GraphQLApiOptions
     /// <summary>Lifetime of staff JWTs issued by <c>login</c>.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>How often each silo re-reads the JWT signing keys, so a rotation made on another silo is used here too.</summary>
+    public TimeSpan SigningKeyRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Lifetime of customer JWTs issued by the e-mail sign-in.</summary>
     public TimeSpan CustomerTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 }
