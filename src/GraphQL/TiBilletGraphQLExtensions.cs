@@ -30,6 +30,9 @@ public static class TiBilletGraphQLExtensions
         services.AddOptions<GraphQLApiOptions>().BindConfiguration(nameof(GraphQLApiOptions))
             .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.SigningKeyRefresh > TimeSpan.Zero, "GraphQL limits must be positive.")
             .ValidateOnStart();
+        services.AddOptions<MoneyLimitsOptions>().BindConfiguration(nameof(MoneyLimitsOptions))
+            .Validate(o => o.MaxTopUp > 0 && o.MaxSale > 0 && o.MaxRefund > 0 && o.MaxTransfer > 0, "MoneyLimitsOptions limits must be positive.")
+            .ValidateOnStart();
         services.AddOptions<SecretHashingOptions>().BindConfiguration(nameof(SecretHashingOptions))
             .Validate(o => o.Iterations > 0, "SecretHashingOptions:Iterations must be positive.")
             .ValidateOnStart();
