@@ -28,7 +28,8 @@ public static class TiBilletGraphQLExtensions
     public static IServiceCollection AddTiBilletGraphQL(this IServiceCollection services)
     {
         services.AddOptions<GraphQLApiOptions>().BindConfiguration(nameof(GraphQLApiOptions))
-            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.SigningKeyRefresh > TimeSpan.Zero, "GraphQL limits must be positive.")
+            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.SigningKeyRefresh > TimeSpan.Zero
+                      && o.WebSocketRecheckInterval > TimeSpan.Zero && o.WebSocketMaxOperations > 0 && o.WebSocketMaxQueuedMessages > 0, "GraphQL limits must be positive.")
             .ValidateOnStart();
         services.AddOptions<MoneyLimitsOptions>().BindConfiguration(nameof(MoneyLimitsOptions))
             .Validate(o => o.MaxTopUp > 0 && o.MaxSale > 0 && o.MaxRefund > 0 && o.MaxTransfer > 0, "MoneyLimitsOptions limits must be positive.")
