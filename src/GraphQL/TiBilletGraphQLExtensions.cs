@@ -40,6 +40,7 @@ public static class TiBilletGraphQLExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IdentityStore>();
         services.TryAddSingleton<VenueAccess>();
+        services.TryAddSingleton<TiBillet.Grains.Wallets.WalletScopeStore>();
         services.AddTiBilletAuthentication();
 
         // Each capability contributes its root fields.

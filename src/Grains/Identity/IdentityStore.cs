@@ -218,6 +218,14 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource, IOptions<SecretHa
         return await cmd.ExecuteScalarAsync(cancellationToken) is string role ? Enum.Parse<VenueRole>(role, ignoreCase: true) : null;
     }
 
+    /// <summary>Whether the user holds a role at any venue (staff of some venue).</summary>
+    public async Task<bool> HasAnyVenueRoleAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM venue_roles WHERE user_id = $1)");
+        cmd.Parameters.Add(new() { Value = userId });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     /// <summary>Whether the user is an instance admin (who may act at every venue).</summary>
     public async Task<bool> IsInstanceAdminAsync(Guid userId, CancellationToken cancellationToken = default)
     {
