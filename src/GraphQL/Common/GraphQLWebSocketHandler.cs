@@ -67,6 +67,7 @@ public sealed class GraphQLWebSocketHandler(
         private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         private readonly CancellationTokenSource _abortSends = new();
         private volatile bool _overflowed;
+        private volatile bool _ended;
         private bool _acknowledged;
         private Task _rechecking = Task.CompletedTask;
 
@@ -105,6 +106,7 @@ public sealed class GraphQLWebSocketHandler(
             }
             finally
             {
+                _ended = true;
                 await _closing.CancelAsync();
                 _outbox.Writer.TryComplete();
                 await writer;
@@ -349,12 +351,21 @@ public sealed class GraphQLWebSocketHandler(
 
         private void Send(string message)
         {
-            if (!_outbox.Writer.TryWrite(message) && !_overflowed)
+            if (_outbox.Writer.TryWrite(message) || _overflowed || _ended)
             {
-                // The client reads slower than we produce: close it rather than queue without bound.
-                _overflowed = true;
-                _outbox.Writer.TryComplete();
+                return;
+            }
+
+            // The client reads slower than we produce: close it rather than queue without bound.
+            _overflowed = true;
+            _outbox.Writer.TryComplete();
+            try
+            {
                 _abortSends.CancelAfter(OverflowGrace);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session ended meanwhile.
             }
         }
 
