@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
@@ -61,5 +62,36 @@ public sealed class ResetAdminCommandTests
         Assert.DoesNotContain("shown only now", output.ToString(), StringComparison.Ordinal);
         Assert.NotNull(await identity.VerifyLoginAsync(AdminEmail, OldSecret, TestContext.Current.CancellationToken));
         Assert.NotNull(await identity.VerifyLoginAsync("staff@reset.localhost", OldSecret, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_silo_executable_runs_reset_admin_and_exits_without_serving()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("reset");
+        await using var database = await TiBilletDatabase.OpenAsync(connectionString, managed: null, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
+        var identity = Store(database.DataSource);
+        await identity.CreateUserAsync(AdminEmail, OldSecret, isInstanceAdmin: true, TestContext.Current.CancellationToken);
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TiBillet.Silo.dll"), "reset-admin"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.Environment["ConnectionStrings__TiBillet"] = connectionString;
+        info.Environment["BootstrapOptions__AdminEmail"] = AdminEmail;
+        info.Environment["SecretHashingOptions__Iterations"] = "1000";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(info)!;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+
+        var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(0, process.ExitCode);
+        const string marker = "(shown only now): ";
+        var secret = output[(output.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim();
+        Assert.NotNull(await identity.VerifyLoginAsync(AdminEmail, secret, TestContext.Current.CancellationToken));
+        Assert.Null(await identity.VerifyLoginAsync(AdminEmail, OldSecret, TestContext.Current.CancellationToken));
     }
 }
