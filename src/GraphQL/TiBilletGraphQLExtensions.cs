@@ -27,11 +27,19 @@ public static class TiBilletGraphQLExtensions
     public static IServiceCollection AddTiBilletGraphQL(this IServiceCollection services)
     {
         services.AddOptions<GraphQLApiOptions>().BindConfiguration(nameof(GraphQLApiOptions))
-            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0, "GraphQL limits must be positive.")
+            .Validate(o => o.MaxRequestBytes > 0 && o.MaxDepth > 0 && o.MaxComplexity > 0 && o.SigningKeyRefresh > TimeSpan.Zero
+                      && o.WebSocketRecheckInterval > TimeSpan.Zero && o.WebSocketMaxOperations > 0 && o.WebSocketMaxQueuedMessages > 0, "GraphQL limits must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<MoneyLimitsOptions>().BindConfiguration(nameof(MoneyLimitsOptions))
+            .Validate(o => o.MaxTopUp > 0 && o.MaxSale > 0 && o.MaxRefund > 0 && o.MaxTransfer > 0, "MoneyLimitsOptions limits must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<SecretHashingOptions>().BindConfiguration(nameof(SecretHashingOptions))
+            .Validate(o => o.Iterations > 0, "SecretHashingOptions:Iterations must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IdentityStore>();
         services.TryAddSingleton<VenueAccess>();
+        services.TryAddSingleton<TiBillet.Grains.Wallets.WalletScopeStore>();
         services.AddTiBilletAuthentication();
 
         // Each capability contributes its root fields.

@@ -3,6 +3,11 @@ using TiBillet.Silo.Hosting;
 
 try
 {
+    if (args.Length > 0 && args[0] == AdminBootstrap.ResetCommand)
+    {
+        return await AdminBootstrap.ResetAsync(args[1..], Console.Out);
+    }
+
     await using var host = await TiBilletSiloHost.CreateAsync(args);
     await host.App.RunAsync();
 }

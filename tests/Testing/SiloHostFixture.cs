@@ -20,6 +20,9 @@ public class SiloHostFixture : IAsyncLifetime
     public const string AdminEmail = "admin@test.localhost";
     public const string AdminSecret = "test-admin-secret-0123456789";
 
+    /// <summary>The PBKDF2 iteration count the test silo hashes login secrets with.</summary>
+    public const int TestHashIterations = 1_000;
+
     private TiBilletSiloHost? _host;
 
     public string ConnectionString { get; private set; } = "";
@@ -67,6 +70,9 @@ public class SiloHostFixture : IAsyncLifetime
                 ["BootstrapOptions:AdminEmail"] = AdminEmail,
                 ["BootstrapOptions:AdminSecret"] = AdminSecret,
                 ["Logging:LogLevel:Default"] = "Warning",
+                // Tests sign in very often on few cores: a low count keeps that cheap (the default is tested on its own).
+                ["SecretHashingOptions:Iterations"] = TestHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["GraphQLApiOptions:SigningKeyRefresh"] = "00:00:01",
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             ConfigureServices(builder.Services);
@@ -113,6 +119,20 @@ public class SiloHostFixture : IAsyncLifetime
         var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken)
             ?? throw new InvalidOperationException($"No row for: {sql}");
         return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>One text value read straight from the silo's database; parameters as for <see cref="ScalarAsync"/>.</summary>
+    public async Task<string> ScalarTextAsync(string sql, params object[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken) as string
+            ?? throw new InvalidOperationException($"No text for: {sql}");
     }
 
     /// <summary>Rows in the ledger's transaction table: unchanged across a call means the call moved nothing.</summary>

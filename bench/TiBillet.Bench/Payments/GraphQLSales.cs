@@ -8,8 +8,9 @@ using TiBillet.Grains.Ledger;
 namespace TiBillet.Bench.Payments;
 
 /// <summary>
-/// Part (b): the same sales through the public API, GraphQL over HTTP on loopback, as a till's device sends them
-/// (<c>Authorization: Device …</c>, one <c>pay</c> mutation per sale, a fresh idempotency key each).
+/// Part (b): the same sales through the public API, GraphQL over HTTP on loopback, as a counter's cashier sends them
+/// (<c>Authorization: Bearer …</c>, one <c>pay</c> mutation per sale, a fresh idempotency key each; devices may not
+/// call <c>pay</c>, they sell through <c>tap</c>).
 /// </summary>
 public static class GraphQLSales
 {
@@ -32,7 +33,7 @@ public static class GraphQLSales
     public static async Task<(LoadResult Peak, LoadResult HalfPeak, CpuSample HalfPeakCpu)?> RunAsync(Context context)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, PooledConnectionLifetime = TimeSpan.FromMinutes(10) });
-        var device = "Device " + await RegisterDeviceAsync(http, context);
+        var bearer = await SignInAsync(http, context);
         var run = Guid.NewGuid().ToString("N")[..8];
         // The sales themselves go through a lean client, so the generator takes as little as it can of the server's CPU.
         using var sales = new LoopbackHttpClient(context.GraphQL);
@@ -42,7 +43,7 @@ public static class GraphQLSales
             // Cards in turn, as in part (a): a card pays at one till at a time.
             var card = context.Cards[(int)(i % context.Cards.Count)];
             var body = $$$"""{"query":"mutation($k:String!,$v:ID!,$c:String!,$card:String!){pay(idempotencyKey:$k,venueId:$v,cashierUid:$c,cardUid:$card,lines:[{label:\"Bière\",quantity:1,unitPrice:100}]){approved}}","variables":{"k":"{{{run}}}-g{{{phase}}}-{{{i}}}","v":"{{{context.Venue}}}","c":"{{{context.Cashier}}}","card":"{{{card}}}"}}""";
-            var (status, text) = await sales.PostAsync(body, device);
+            var (status, text) = await sales.PostAsync(body, bearer);
             return status == (int)HttpStatusCode.OK && text.Contains("\"approved\":true", StringComparison.Ordinal);
         }
 
@@ -74,13 +75,10 @@ public static class GraphQLSales
         return (peak, open, cpu);
     }
 
-    private static async Task<string> RegisterDeviceAsync(HttpClient http, Context context)
+    private static async Task<string> SignInAsync(HttpClient http, Context context)
     {
         var login = await PostAsync(http, context.GraphQL, "mutation($e:String!,$s:String!){login(email:$e,secret:$s){token}}", new { e = AdminEmail, s = AdminSecret }, null);
-        var bearer = "Bearer " + login["data"]!["login"]!["token"]!.GetValue<string>();
-        await PostAsync(http, context.GraphQL, "mutation($v:ID!){createPointOfSale(input:{venueId:$v,pointOfSaleId:\"bar\",name:\"Bar\"}){name}}", new { v = context.Venue }, bearer);
-        var device = await PostAsync(http, context.GraphQL, "mutation($v:ID!){registerDevice(venueId:$v,pointOfSaleId:\"bar\",name:\"bench\"){key}}", new { v = context.Venue }, bearer);
-        return device["data"]?["registerDevice"]?["key"]?.GetValue<string>() ?? throw new InvalidOperationException("Device registration failed: " + device.ToJsonString());
+        return "Bearer " + (login["data"]?["login"]?["token"]?.GetValue<string>() ?? throw new InvalidOperationException("Sign-in failed: " + login.ToJsonString()));
     }
 
     private static async Task<JsonNode> PostAsync(HttpClient http, Uri graphql, string query, object variables, string? authorization)

@@ -41,6 +41,9 @@ public static class ErrorCodes
     /// <summary>The query is nested too deeply or is too complex (the engine's own analyzer code for the same refusal).</summary>
     public const string QueryTooComplex = "COMPLEXITY";
 
+    /// <summary>A WebSocket already runs <c>GraphQLApiOptions:WebSocketMaxOperations</c> operations; complete one first.</summary>
+    public const string TooManyOperations = "TOO_MANY_OPERATIONS";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TiBillet.Grains.Common;
 
@@ -9,22 +10,78 @@ namespace TiBillet.Grains.Identity;
 /// whether a credential is valid and what role someone holds at a venue. Revocations take effect on the next request:
 /// nothing here is cached.
 /// </summary>
-public sealed class IdentityStore(NpgsqlDataSource dataSource)
+public sealed class IdentityStore(NpgsqlDataSource dataSource, IOptions<SecretHashingOptions> hashing)
 {
     private const int MaxNameLength = 200;
+    private const int SigningKeyBytes = 64;
 
-    /// <summary>A named random instance secret (such as the JWT signing key), created on first use.</summary>
-    public async Task<byte[]> GetOrCreateInstanceSecretAsync(string name, int length, CancellationToken cancellationToken = default)
+    private int Iterations => hashing.Value.Iterations;
+
+    /// <summary>
+    /// The JWT signing keys not yet retired, newest first (the newest signs new tokens). Creates the first key on a
+    /// fresh database.
+    /// </summary>
+    public async Task<IReadOnlyList<SigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand(
+        await using var batch = dataSource.CreateBatch();
+        // Every silo may run this at once on a fresh database: the fixed id makes them agree on one first key.
+        var create = new NpgsqlBatchCommand(
+            "INSERT INTO signing_keys (key_id, secret) SELECT 'initial', $1 WHERE NOT EXISTS (SELECT 1 FROM signing_keys) ON CONFLICT (key_id) DO NOTHING");
+        create.Parameters.Add(new() { Value = RandomNumberGenerator.GetBytes(SigningKeyBytes) });
+        batch.BatchCommands.Add(create);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT key_id, secret, created_at FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, key_id DESC"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<SigningKey>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new SigningKey(reader.GetString(0), (byte[])reader[1], reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// Creates a new signing key, which signs every token issued from now on, and retires the keys superseded more than
+    /// <paramref name="keepSupersededFor"/> ago (the longest token lifetime: no token they signed is still valid).
+    /// Returns the new key's id.
+    /// </summary>
+    public async Task<string> RotateSigningKeyAsync(TimeSpan keepSupersededFor, CancellationToken cancellationToken = default)
+    {
+        var keyId = Guid.CreateVersion7().ToString("N");
+        await using var batch = dataSource.CreateBatch();
+        var insert = new NpgsqlBatchCommand("INSERT INTO signing_keys (key_id, secret) VALUES ($1, $2)");
+        insert.Parameters.Add(new() { Value = keyId });
+        insert.Parameters.Add(new() { Value = RandomNumberGenerator.GetBytes(SigningKeyBytes) });
+        batch.BatchCommands.Add(insert);
+        var retire = new NpgsqlBatchCommand(
             """
-            WITH created AS (
-                INSERT INTO instance_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING secret)
-            SELECT secret FROM created UNION ALL SELECT secret FROM instance_secrets WHERE name = $1 LIMIT 1
+            UPDATE signing_keys k SET retired_at = now()
+            WHERE k.retired_at IS NULL
+              AND EXISTS (SELECT 1 FROM signing_keys n WHERE n.created_at > k.created_at AND n.created_at < now() - $1)
             """);
-        cmd.Parameters.Add(new() { Value = name });
-        cmd.Parameters.Add(new() { Value = RandomNumberGenerator.GetBytes(length) });
-        return (byte[])(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        retire.Parameters.Add(new() { Value = keepSupersededFor });
+        batch.BatchCommands.Add(retire);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return keyId;
+    }
+
+    /// <summary>
+    /// Gives the instance admin <paramref name="email"/> a new random login secret and returns it (shown once by the
+    /// caller). NOT_FOUND when no instance admin has this e-mail.
+    /// </summary>
+    public async Task<string> ResetInstanceAdminSecretAsync(string email, CancellationToken cancellationToken = default)
+    {
+        var secret = SecretHasher.NewKey();
+        await using var cmd = dataSource.CreateCommand("UPDATE staff_users SET secret_hash = $2 WHERE email = $1 AND is_instance_admin");
+        cmd.Parameters.Add(new() { Value = EmailAddress.Parse(email).Value });
+        cmd.Parameters.Add(new() { Value = SecretHasher.HashSecret(secret, Iterations) });
+        if (await cmd.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new DomainException(ErrorCodes.NotFound, "No instance admin has this e-mail.");
+        }
+
+        return secret;
     }
 
     /// <summary>
@@ -62,7 +119,7 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
         var id = Guid.CreateVersion7();
         cmd.Parameters.Add(new() { Value = id });
         cmd.Parameters.Add(new() { Value = email });
-        cmd.Parameters.Add(new() { Value = SecretHasher.HashSecret(secret) });
+        cmd.Parameters.Add(new() { Value = SecretHasher.HashSecret(secret, Iterations) });
         cmd.Parameters.Add(new() { Value = isInstanceAdmin });
         if (await cmd.ExecuteScalarAsync(cancellationToken) is not DateTime created)
         {
@@ -82,15 +139,35 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
         if (!await reader.ReadAsync(cancellationToken))
         {
             // Spend the same work as a real check so response time does not reveal which e-mails exist.
-            SecretHasher.VerifySecret(secret, DummyHash.Value);
+            SecretHasher.VerifySecret(secret, DummyHash(Iterations));
             return null;
         }
 
         var user = ReadUser(reader);
-        return SecretHasher.VerifySecret(secret, reader.GetString(4)) ? user : null;
+        var stored = reader.GetString(4);
+        await reader.DisposeAsync();
+        if (!SecretHasher.VerifySecret(secret, stored))
+        {
+            return null;
+        }
+
+        if (SecretHasher.NeedsUpgrade(stored, Iterations))
+        {
+            // Hashed with an older, lower count: store it at today's. Only if unchanged since read (a reset in between wins).
+            await using var upgrade = dataSource.CreateCommand("UPDATE staff_users SET secret_hash = $3 WHERE user_id = $1 AND secret_hash = $2");
+            upgrade.Parameters.Add(new() { Value = user.UserId });
+            upgrade.Parameters.Add(new() { Value = stored });
+            upgrade.Parameters.Add(new() { Value = SecretHasher.HashSecret(secret, Iterations) });
+            await upgrade.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return user;
     }
 
-    private static readonly Lazy<string> DummyHash = new(() => SecretHasher.HashSecret("not-a-real-secret"));
+    private string? _dummyHash;
+
+    private string DummyHash(int iterations) =>
+        _dummyHash is { } hash && SecretHasher.IterationsOf(hash) == iterations ? hash : _dummyHash = SecretHasher.HashSecret("not-a-real-secret", iterations);
 
     /// <summary>The user, or null.</summary>
     public async Task<StaffUser?> FindUserAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -139,6 +216,14 @@ public sealed class IdentityStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = userId });
         cmd.Parameters.Add(new() { Value = venueId });
         return await cmd.ExecuteScalarAsync(cancellationToken) is string role ? Enum.Parse<VenueRole>(role, ignoreCase: true) : null;
+    }
+
+    /// <summary>Whether the user holds a role at any venue (staff of some venue).</summary>
+    public async Task<bool> HasAnyVenueRoleAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM venue_roles WHERE user_id = $1)");
+        cmd.Parameters.Add(new() { Value = userId });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     /// <summary>Whether the user is an instance admin (who may act at every venue).</summary>

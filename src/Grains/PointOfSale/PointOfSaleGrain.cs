@@ -285,7 +285,7 @@ public sealed partial class PointOfSaleGrain(
         }
 
         var balances = await card.GetBalancesAsync(_id.Venue, cancellationToken);
-        var history = await ledger.GetHistoryAsync(new HistoryFilter(Card: details.Uid), LastTransactions, cancellationToken: cancellationToken);
+        var history = await ledger.GetHistoryAsync(new HistoryFilter(Card: details.Uid, Venue: _id.Venue), LastTransactions, cancellationToken: cancellationToken);
         var profile = await venues.GetAsync(_id.Venue, cancellationToken);
         var transactions = history.Items
             .Select(t => new TapTransaction(t.Id, t.Kind, t.Asset, AssetOf(profile, t.Asset).Name, t.From == wallet ? -t.Amount : t.Amount, t.Venue, t.At))

@@ -21,8 +21,23 @@ public sealed class GraphQLApiOptions
     /// </summary>
     public TimeSpan CredentialCacheTime { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a WebSocket re-checks its credential and each subscription's rights: a revoked key or role, or an
+    /// expired token, closes the socket (4403) within about this time.
+    /// </summary>
+    public TimeSpan WebSocketRecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most operations (subscriptions) one WebSocket may run at once; more get an error TOO_MANY_OPERATIONS.</summary>
+    public int WebSocketMaxOperations { get; set; } = 10;
+
+    /// <summary>Most messages queued for one WebSocket; a client that reads slower than that is closed (4420).</summary>
+    public int WebSocketMaxQueuedMessages { get; set; } = 256;
+
     /// <summary>Lifetime of staff JWTs issued by <c>login</c>.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How often each silo re-reads the JWT signing keys, so a rotation made on another silo is used here too.</summary>
+    public TimeSpan SigningKeyRefresh { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Lifetime of customer JWTs issued by the e-mail sign-in.</summary>
     public TimeSpan CustomerTokenLifetime { get; set; } = TimeSpan.FromDays(7);

@@ -81,9 +81,10 @@ public sealed class GraphQLEndpoint(
     }
 
     /// <summary>Runs one operation for <paramref name="http"/>'s caller (used by HTTP and WebSocket alike).</summary>
-    internal Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, IEnumerable<IValidationRule>? rules = null) =>
+    internal Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, IEnumerable<IValidationRule>? rules = null, IDictionary<string, object?>? userContext = null) =>
         executer.ExecuteAsync(new ExecutionOptions
         {
+            UserContext = userContext ?? new Dictionary<string, object?>(),
             Query = request.Query,
             Variables = request.Variables,
             Extensions = request.Extensions,

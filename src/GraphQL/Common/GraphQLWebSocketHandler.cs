@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -7,6 +8,7 @@ using GraphQL;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using TiBillet.Grains.Common;
 using TiBillet.GraphQL.Identity;
 
 namespace TiBillet.GraphQL.Common;
@@ -15,19 +17,32 @@ namespace TiBillet.GraphQL.Common;
 /// The graphql-transport-ws protocol: connection_init → connection_ack, subscribe → next* → complete, error,
 /// ping/pong, client complete. Credentials come from the upgrade request's Authorization header or from
 /// <c>connection_init</c>'s payload (<c>{"Authorization": "Bearer …"}</c>), since browsers cannot set headers on sockets.
+/// A socket outlives its credential's checks, so it re-authenticates before every <c>subscribe</c> and every
+/// <see cref="GraphQLApiOptions.WebSocketRecheckInterval"/>, and re-runs each subscription's own checks
+/// (<see cref="SubscriptionRechecks"/>): a revoked key or role, or an expired token, closes it with 4403. It runs at most
+/// <see cref="GraphQLApiOptions.WebSocketMaxOperations"/> operations and queues at most
+/// <see cref="GraphQLApiOptions.WebSocketMaxQueuedMessages"/> outgoing messages; a client that reads slower is closed (4420).
 /// </summary>
 public sealed class GraphQLWebSocketHandler(
     IServiceProvider services,
     IGraphQLTextSerializer serializer,
     CredentialAuthenticator authenticator,
-    IOptions<GraphQLApiOptions> options)
+    IOptions<GraphQLApiOptions> options,
+    TimeProvider clock)
 {
     public const string SubProtocol = "graphql-transport-ws";
     private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a slow reader's blocked send may last once its queue overflowed, before the socket is aborted.</summary>
+    private static readonly TimeSpan OverflowGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a closed socket waits for the client's answering close frame.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
     private readonly IServiceProvider _services = services;
     private readonly IGraphQLTextSerializer _serializer = serializer;
     private readonly CredentialAuthenticator _authenticator = authenticator;
     private readonly GraphQLApiOptions _options = options.Value;
+    private readonly TimeProvider _clock = clock;
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -45,10 +60,19 @@ public sealed class GraphQLWebSocketHandler(
 
     private sealed class Session(GraphQLWebSocketHandler owner, HttpContext http, WebSocket socket) : IAsyncDisposable
     {
-        private readonly Channel<string> _outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Channel<string> _outbox = Channel.CreateBounded<string>(
+            new BoundedChannelOptions(owner._options.WebSocketMaxQueuedMessages) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         private readonly ConcurrentDictionary<string, IDisposable> _operations = new();
+        private readonly ConcurrentDictionary<string, List<SubscriptionRechecks.Check>> _rechecks = new();
         private readonly CancellationTokenSource _closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        private readonly CancellationTokenSource _abortSends = new();
+        private volatile bool _overflowed;
+        private volatile bool _ended;
         private bool _acknowledged;
+        private Task _rechecking = Task.CompletedTask;
+
+        // The credential the socket was opened with (upgrade header or connection_init), re-checked while it lives.
+        private string? _authorization = http.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null;
 
         public IGraphQLTextSerializer Serializer => owner._serializer;
 
@@ -82,10 +106,12 @@ public sealed class GraphQLWebSocketHandler(
             }
             finally
             {
+                _ended = true;
                 await _closing.CancelAsync();
                 _outbox.Writer.TryComplete();
                 await writer;
                 await initTimer;
+                await _rechecking;
             }
         }
 
@@ -125,6 +151,7 @@ public sealed class GraphQLWebSocketHandler(
                     await SubscribeAsync(id, payload);
                     break;
                 case "complete" when id is not null:
+                    _rechecks.TryRemove(id, out _);
                     if (_operations.TryRemove(id, out var operation))
                     {
                         operation.Dispose();
@@ -157,10 +184,91 @@ public sealed class GraphQLWebSocketHandler(
                 }
 
                 http.User = principal;
+                _authorization = auth.GetString();
             }
 
             _acknowledged = true;
             Send("""{"type":"connection_ack"}""");
+            _rechecking = RecheckLoopAsync();
+        }
+
+        /// <summary>Re-authenticates the socket's credential: the current principal, or null once it is revoked or expired.</summary>
+        private async Task<ClaimsPrincipal?> CurrentUserAsync()
+        {
+            if (_authorization is null)
+            {
+                return http.User;
+            }
+
+            var principal = await owner._authenticator.AuthenticateAsync(_authorization, _closing.Token);
+            if (principal is null || IsExpired(principal))
+            {
+                return null;
+            }
+
+            http.User = principal;
+            return principal;
+        }
+
+        // Token validation allows some clock skew; a socket closes at the token's own expiry.
+        private bool IsExpired(ClaimsPrincipal principal) =>
+            principal.FindFirstValue("exp") is { } exp && long.TryParse(exp, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && DateTimeOffset.FromUnixTimeSeconds(seconds) <= owner._clock.GetUtcNow();
+
+        private async Task RecheckLoopAsync()
+        {
+            using var timer = new PeriodicTimer(owner._options.WebSocketRecheckInterval, owner._clock);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_closing.Token))
+                {
+                    if (!await StillAllowedAsync())
+                    {
+                        await CloseAsync(4403, "Forbidden");
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The socket is closing.
+            }
+        }
+
+        private async Task<bool> StillAllowedAsync()
+        {
+            try
+            {
+                if (await CurrentUserAsync() is not { } user)
+                {
+                    return false;
+                }
+
+                foreach (var checks in _rechecks.Values)
+                {
+                    SubscriptionRechecks.Check[] current;
+                    lock (checks)
+                    {
+                        current = [.. checks];
+                    }
+
+                    foreach (var check in current)
+                    {
+                        await check(user, http.RequestServices, _closing.Token);
+                    }
+                }
+
+                return true;
+            }
+            catch (DomainException)
+            {
+                return false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database or cluster is briefly unreachable: keep the socket and check again on the next tick.
+                return true;
+            }
         }
 
         private async Task SubscribeAsync(string id, JsonElement payload)
@@ -181,6 +289,28 @@ public sealed class GraphQLWebSocketHandler(
                 return;
             }
 
+            if (_operations.ContainsKey(id))
+            {
+                await CloseAsync(4409, $"Subscriber for {id} already exists");
+                return;
+            }
+
+            if (_operations.Count >= owner._options.WebSocketMaxOperations)
+            {
+                Send(Message("error", id, owner._serializer.Serialize(new ExecutionErrors
+                {
+                    new ExecutionError($"This socket already runs {owner._options.WebSocketMaxOperations} operations; complete one first.") { Code = ErrorCodes.TooManyOperations },
+                })));
+                return;
+            }
+
+            // Every operation runs with the credential as it is now, not as it was at connection_init.
+            if (await CurrentUserAsync() is null)
+            {
+                await CloseAsync(4403, "Forbidden");
+                return;
+            }
+
             var placeholder = new Placeholder();
             if (!_operations.TryAdd(id, placeholder))
             {
@@ -188,10 +318,12 @@ public sealed class GraphQLWebSocketHandler(
                 return;
             }
 
+            var checks = new List<SubscriptionRechecks.Check>();
             var endpoint = (GraphQLEndpoint)owner._services.GetService(typeof(GraphQLEndpoint))!;
-            var result = await endpoint.ExecuteAsync(http, request);
+            var result = await endpoint.ExecuteAsync(http, request, userContext: new Dictionary<string, object?> { [SubscriptionRechecks.Key] = checks });
             if (result.Streams is { Count: > 0 } streams)
             {
+                _rechecks[id] = checks;
                 var stream = streams.Values.First();
                 var subscription = stream.Subscribe(new Observer(this, id));
                 if (!_operations.TryUpdate(id, subscription, placeholder))
@@ -217,7 +349,25 @@ public sealed class GraphQLWebSocketHandler(
         private static string Message(string type, string id, string payloadJson) =>
             $$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"{{type}}","payload":{{payloadJson}}}""";
 
-        private void Send(string message) => _outbox.Writer.TryWrite(message);
+        private void Send(string message)
+        {
+            if (_outbox.Writer.TryWrite(message) || _overflowed || _ended)
+            {
+                return;
+            }
+
+            // The client reads slower than we produce: close it rather than queue without bound.
+            _overflowed = true;
+            _outbox.Writer.TryComplete();
+            try
+            {
+                _abortSends.CancelAfter(OverflowGrace);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The session ended meanwhile.
+            }
+        }
 
         private async Task WriteLoopAsync()
         {
@@ -225,17 +375,23 @@ public sealed class GraphQLWebSocketHandler(
             {
                 await foreach (var message in _outbox.Reader.ReadAllAsync(CancellationToken.None))
                 {
+                    if (_overflowed)
+                    {
+                        await CloseAsync(4420, "Outgoing queue full: the client reads too slowly");
+                        break;
+                    }
+
                     if (socket.State != WebSocketState.Open)
                     {
                         break;
                     }
 
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, endOfMessage: true, _abortSends.Token);
                 }
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
-                // Peer gone.
+                // Peer gone, or a slow reader's send aborted.
             }
         }
 
@@ -272,6 +428,10 @@ public sealed class GraphQLWebSocketHandler(
                 try
                 {
                     await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+                    // Give the client a moment to read the close frame and answer it: cancelling a pending receive at once
+                    // would abort the connection and the client could lose the frame (and its code).
+                    _closing.CancelAfter(CloseGrace);
+                    return;
                 }
                 catch (WebSocketException)
                 {
@@ -290,7 +450,9 @@ public sealed class GraphQLWebSocketHandler(
             }
 
             _operations.Clear();
+            _rechecks.Clear();
             _closing.Dispose();
+            _abortSends.Dispose();
             return ValueTask.CompletedTask;
         }
 
@@ -307,6 +469,7 @@ public sealed class GraphQLWebSocketHandler(
 
             public void OnError(Exception error)
             {
+                session._rechecks.TryRemove(id, out _);
                 if (session._operations.TryRemove(id, out _))
                 {
                     session.Send(Message("error", id, """[{"message":"The subscription failed.","extensions":{"code":"INTERNAL"}}]"""));
@@ -315,6 +478,7 @@ public sealed class GraphQLWebSocketHandler(
 
             public void OnCompleted()
             {
+                session._rechecks.TryRemove(id, out _);
                 if (session._operations.TryRemove(id, out _))
                 {
                     session.Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"complete"}""");

@@ -22,20 +22,11 @@ public static class ResolveContextExtensions
         context.Service<VenueAccess>().RequireAsync(context.Caller(), venue.Value, minimum, context.CancellationToken);
 
     /// <summary>
-    /// Counter operations (sales, top-ups, refunds, badges) may come from a venue cashier or from a device registered
-    /// at that venue (a till's reader or screen).
+    /// Counter operations (sales, top-ups, badges) need a venue CASHIER. A device never calls them: devices move money
+    /// only through a tap at their own open till (the <c>tap</c> mutation), and those fields' Staff policy refuses them.
     /// </summary>
-    public static Task RequireCounterAsync(this IResolveFieldContext context, VenueId venue)
-    {
-        var caller = context.Caller();
-        if (caller.IsKind(TiBilletClaims.DeviceKind))
-        {
-            VenueAccess.RequireDeviceOf(caller, venue.Value);
-            return Task.CompletedTask;
-        }
-
-        return context.RequireVenueRoleAsync(venue, VenueRole.Cashier);
-    }
+    public static Task RequireCounterAsync(this IResolveFieldContext context, VenueId venue) =>
+        context.RequireVenueRoleAsync(venue, VenueRole.Cashier);
 
     /// <summary>Throws FORBIDDEN unless the caller is the instance admin.</summary>
     public static void RequireInstanceAdmin(this IResolveFieldContext context)

@@ -32,7 +32,7 @@ public static class IdentityAuthenticationExtensions
                 {
                     ValidIssuer = SigningKeyProvider.Issuer,
                     ValidAudience = SigningKeyProvider.Audience,
-                    IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.ValidationKeys(string.IsNullOrEmpty(kid) ? null : kid),
                     NameClaimType = TiBilletClaims.UserId,
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };

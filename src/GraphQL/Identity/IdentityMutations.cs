@@ -27,6 +27,12 @@ public sealed class IdentityMutations : IMutationFields
                 return new LoginResult(token, expires, user);
             });
 
+        mutation.Field<NonNullGraphType<IdGraphType>>("rotateSigningKey")
+            .Description("Creates a new JWT signing key and returns its id (instance admin). New tokens are signed with it (on other silos within "
+                         + "GraphQLApiOptions:SigningKeyRefresh); tokens signed with older keys stay valid until they expire.")
+            .RequirePolicy(Policies.InstanceAdmin)
+            .ResolveAsync(async context => await context.Service<SigningKeyProvider>().RotateAsync(context.CancellationToken));
+
         mutation.Field<NonNullGraphType<StaffUserGraphType>>("createUser")
             .Description("Creates a staff account (instance admin only). CONFLICT if the e-mail exists.")
             .Argument<NonNullGraphType<StringGraphType>>("email")

@@ -4,6 +4,7 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Ledger;
 using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Wallets;
 using History = TiBillet.Grains.Ledger.LedgerQueries;
 
 namespace TiBillet.GraphQL.Ledger;
@@ -15,7 +16,7 @@ public sealed class LedgerQueries : IQueryFields
     public void AddTo(QueryGraphType query)
     {
         query.Field<NonNullGraphType<TransactionConnectionGraphType>>("transactions")
-            .Description("Transaction history, newest first, with filters. With venueId: that venue's transactions (venue VIEWER); otherwise instance admin.")
+            .Description("Transaction history, newest first, with filters. With venueId: that venue's transactions (venue VIEWER; a walletId must be a customer wallet or this venue's own); otherwise instance admin.")
             .Argument<IdGraphType>("walletId")
             .Argument<StringGraphType>("cardUid")
             .Argument<IdGraphType>("venueId")
@@ -29,9 +30,14 @@ public sealed class LedgerQueries : IQueryFields
             {
                 var venueArg = c.GetArgument<string?>("venueId");
                 VenueId? venue = venueArg is null ? null : VenueId.Parse(venueArg);
+                var wallet = c.GetArgument<string?>("walletId");
                 if (venue is { } v)
                 {
                     await c.RequireVenueRoleAsync(v, VenueRole.Viewer);
+                    if (wallet is not null && !c.Caller().IsInstanceAdmin())
+                    {
+                        await c.RequireReadableAtAsync(WalletId.Parse(wallet), v);
+                    }
                 }
                 else
                 {
@@ -44,7 +50,6 @@ public sealed class LedgerQueries : IQueryFields
                     throw new DomainException(ErrorCodes.BadUserInput, $"first must be between 1 and {MaxPage}.");
                 }
 
-                var wallet = c.GetArgument<string?>("walletId");
                 var card = c.GetArgument<string?>("cardUid");
                 var filter = new HistoryFilter(
                     wallet is null ? null : WalletId.Parse(wallet),

@@ -15,9 +15,12 @@ internal static class PointOfSaleAccess
     /// Passes the device registered for <paramref name="id"/>, and staff holding at least <paramref name="minimum"/> at
     /// its venue. FORBIDDEN for any other device, a partner, or staff without the role.
     /// </summary>
-    public static async Task RequireStaffOrDeviceAsync(IResolveFieldContext context, PointOfSaleId id, VenueRole minimum)
+    public static Task RequireStaffOrDeviceAsync(IResolveFieldContext context, PointOfSaleId id, VenueRole minimum) =>
+        RequireStaffOrDeviceAsync(context.User ?? new ClaimsPrincipal(), context.RequestServices!, id, minimum, context.CancellationToken);
+
+    /// <summary>As above, for <paramref name="user"/> outside a resolver (a WebSocket's periodic re-check).</summary>
+    public static async Task RequireStaffOrDeviceAsync(ClaimsPrincipal user, IServiceProvider services, PointOfSaleId id, VenueRole minimum, CancellationToken cancellationToken)
     {
-        var user = context.User ?? new ClaimsPrincipal();
         if (user.IsKind(TiBilletClaims.DeviceKind))
         {
             if (user.FindFirstValue(TiBilletClaims.VenueId) != id.Venue.Value || user.FindFirstValue(TiBilletClaims.PointOfSaleId) != id.Code)
@@ -28,7 +31,7 @@ internal static class PointOfSaleAccess
             return;
         }
 
-        await context.RequestServices!.GetRequiredService<VenueAccess>().RequireAsync(user, id.Venue.Value, minimum, context.CancellationToken);
+        await services.GetRequiredService<VenueAccess>().RequireAsync(user, id.Venue.Value, minimum, cancellationToken);
     }
 
     /// <summary>The point of sale a device principal is registered for (its claims, never the request's input).</summary>

@@ -29,7 +29,8 @@ public sealed class PointOfSaleMutations : IMutationFields
             });
 
         mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("requestPayment")
-            .Description("Makes a basket (or an amount) the payment the next customer tap pays, replacing any pending request (venue CASHIER, or this till's device).")
+            .Description("Makes a basket (or an amount) the payment the next customer tap pays, replacing any pending request (venue CASHIER, or this till's device). "
+                         + "The total is at most MoneyLimitsOptions:MaxSale.")
             .Argument<NonNullGraphType<RequestPaymentInputGraphType>>("input")
             .RequirePolicy(Policies.Authenticated)
             .ResolveAsync(async context =>
@@ -43,11 +44,13 @@ public sealed class PointOfSaleMutations : IMutationFields
                     (null or { Count: 0 }, { } amount) => [new SaleLine("Amount", 1, amount)],
                     _ => throw new DomainException(ErrorCodes.BadUserInput, "Send either basket lines or an amount."),
                 };
+                context.RequireBasketWithinLimit(lines.Select(l => (l.Quantity, l.UnitPrice)));
                 return await Grains(context).GetPointOfSale(id).RequestPaymentAsync(new RequestPaymentRequest(lines), context.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("requestTopUp")
-            .Description("Makes a top-up, paid at the counter, what the next customer tap credits, replacing any pending request (venue CASHIER, or this till's device).")
+            .Description("Makes a top-up, paid at the counter, what the next customer tap credits, replacing any pending request (venue CASHIER, or this till's device). "
+                         + "At most MoneyLimitsOptions:MaxTopUp.")
             .Argument<NonNullGraphType<RequestTopUpInputGraphType>>("input")
             .RequirePolicy(Policies.Authenticated)
             .ResolveAsync(async context =>
@@ -55,6 +58,7 @@ public sealed class PointOfSaleMutations : IMutationFields
                 var input = context.GetArgument<RequestTopUpInput>("input");
                 var id = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
                 await PointOfSaleAccess.RequireStaffOrDeviceAsync(context, id, VenueRole.Cashier);
+                context.RequireWithinLimit(input.Amount, o => o.MaxTopUp, "A top-up");
                 return await Grains(context).GetPointOfSale(id)
                     .RequestTopUpAsync(new RequestTopUpRequest(input.Amount, input.Means), context.CancellationToken);
             });

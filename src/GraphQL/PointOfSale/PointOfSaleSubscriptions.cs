@@ -20,6 +20,7 @@ public sealed class PointOfSaleSubscriptions : ISubscriptionFields
             {
                 var id = PointOfSaleInputFields.IdFromArguments(context);
                 await PointOfSaleAccess.RequireStaffOrDeviceAsync(context, id, VenueRole.Viewer);
+                context.RecheckWhileOpen((user, services, ct) => PointOfSaleAccess.RequireStaffOrDeviceAsync(user, services, id, VenueRole.Viewer, ct));
                 return await context.RequestServices!.GetRequiredService<PointOfSaleEventHub>().WatchAsync(id, context.CancellationToken);
             });
 }

@@ -27,7 +27,7 @@ public sealed class TapResultGraphType : ObjectGraphType<TapResult>
         Field<NonNullGraphType<LongGraphType>>("shortfall").Description("Cents missing when declined for insufficient funds.").Resolve(c => c.Source.Shortfall);
         Field<CardStateGraphType>("cardState").Description("The card's state, when the tap read it (BALANCE, a lost card).").Resolve(c => c.Source.CardState);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TapTransactionGraphType>>>>("transactions")
-            .Description("The card's last movements, newest first (BALANCE).")
+            .Description("The card's last movements at this venue, newest first (BALANCE); its movements at other venues are not shown.")
             .Resolve(c => c.Source.Transactions.IsDefault ? [] : c.Source.Transactions);
         Field<IdGraphType>("requestId").Description("The pending request this tap served or was declined for.").Resolve(c => c.Source.RequestId);
         Field<IdGraphType>("operationId").Description("The ledger operation that moved the money.").Resolve(c => c.Source.OperationId);

@@ -22,7 +22,8 @@ public sealed class WalletMutations : IMutationFields
     {
         mutation.Field<NonNullGraphType<PaymentResultGraphType>>("pay")
             .Description("A sale at a venue's counter, paid by a card (cascade over the venue's accepted assets), a remainder by a second card " +
-                         "or cash/bank card. The basket is atomic. Venue CASHIER or a device of the venue; the cashier card must be a primary card there.")
+                         "or cash/bank card. The basket is atomic. Venue CASHIER (devices sell through tap); the cashier card must be a primary card there. " +
+                         "The basket's total is at most MoneyLimitsOptions:MaxSale.")
             .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
@@ -30,24 +31,27 @@ public sealed class WalletMutations : IMutationFields
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SaleLineInputGraphType>>>>("lines")
             .Argument<PaymentMeansGraphType>("complement", "How a remainder is paid: SECOND_CARD, CASH or BANK_CARD. None declines a remainder.")
             .Argument<StringGraphType>("complementCardUid")
-            .RequirePolicy(Policies.Authenticated)
+            .RequirePolicy(Policies.Staff)
             .ResolveAsync(async c =>
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireCounterAsync(venue);
+                var lines = c.GetArgument<List<SaleLineInput>>("lines");
+                c.RequireBasketWithinLimit(lines.Select(l => (l.Quantity, l.UnitPrice)));
                 var complementCard = c.GetArgument<string?>("complementCardUid");
                 var sale = new SaleRequest(
                     IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")),
                     venue,
                     CardUid.Parse(c.GetArgument<string>("cashierUid")),
-                    c.GetArgument<List<SaleLineInput>>("lines").Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice)).ToImmutableArray(),
+                    lines.Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice)).ToImmutableArray(),
                     c.GetArgument("complement", PaymentMeans.None),
                     complementCard is null ? null : CardUid.Parse(complementCard));
                 return await c.RequestServices!.GetRequiredService<CardPayments>().PayAsync(CardUid.Parse(c.GetArgument<string>("cardUid")), sale, c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<MovementResultGraphType>>("refill")
-            .Description("A top-up at the venue's counter, paid in CASH or by BANK_CARD. Only the issuing venue refills its TLF/TNF; FED is never refilled at a counter.")
+            .Description("A top-up at the venue's counter, paid in CASH or by BANK_CARD. Only the issuing venue refills its TLF/TNF; FED is never refilled at a counter. " +
+                         "Venue CASHIER (devices top up through tap); at most MoneyLimitsOptions:MaxTopUp.")
             .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
@@ -55,11 +59,12 @@ public sealed class WalletMutations : IMutationFields
             .Argument<NonNullGraphType<LongGraphType>>("amount", "Cents, > 0.")
             .Argument<NonNullGraphType<PaymentMeansGraphType>>("means")
             .Argument<IdGraphType>("assetId", "Defaults to the venue's TLF.")
-            .RequirePolicy(Policies.Authenticated)
+            .RequirePolicy(Policies.Staff)
             .ResolveAsync(async c =>
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireCounterAsync(venue);
+                c.RequireWithinLimit(c.GetArgument<long>("amount"), o => o.MaxTopUp, "A top-up");
                 var asset = c.GetArgument<string?>("assetId");
                 var request = new RefillRequest(
                     IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")),
@@ -80,18 +85,23 @@ public sealed class WalletMutations : IMutationFields
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireVenueRoleAsync(venue, VenueRole.Cashier);
+                if (c.GetArgument<long?>("amount") is { } refundAmount)
+                {
+                    c.RequireWithinLimit(refundAmount, o => o.MaxRefund, "A refund");
+                }
+
                 var request = new RefundRequest(
                     IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"));
                 return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).RefundAsync(request, c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<MovementResultGraphType>>("badge")
-            .Description("Records a punch-clock badge (amount 0 of the venue's BDG asset). Venue CASHIER or a device of the venue.")
+            .Description("Records a punch-clock badge (amount 0 of the venue's BDG asset). Venue CASHIER.")
             .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<StringGraphType>>("cardUid")
             .Argument<NonNullGraphType<IdGraphType>>("assetId")
-            .RequirePolicy(Policies.Authenticated)
+            .RequirePolicy(Policies.Staff)
             .ResolveAsync(async c =>
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
@@ -112,6 +122,7 @@ public sealed class WalletMutations : IMutationFields
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireVenueRoleAsync(venue, VenueRole.Admin);
+                c.RequireWithinLimit(c.GetArgument<long>("amount"), o => o.MaxTransfer, "A time grant");
                 var request = new TimeGrantRequest(IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue,
                     AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).GrantTimeAsync(request, c.CancellationToken);
@@ -127,6 +138,7 @@ public sealed class WalletMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async c =>
             {
+                c.RequireWithinLimit(c.GetArgument<long>("amount"), o => o.MaxTransfer, "A transfer");
                 var request = new TransferRequest(IdempotencyScope.ForInstanceAdmin(c.GetArgument<string>("idempotencyKey")), WalletId.Parse(c.GetArgument<string>("toWalletId")),
                     AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("fromWalletId"))).TransferAsync(request, c.CancellationToken);
@@ -141,6 +153,7 @@ public sealed class WalletMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async c =>
             {
+                c.RequireWithinLimit(c.GetArgument<long>("amount"), o => o.MaxTransfer, "An issue");
                 var request = new IssueRequest(IdempotencyScope.ForInstanceAdmin(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")), c.GetArgument<long>("amount"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).IssueAsync(request, c.CancellationToken);
             });
@@ -156,6 +169,7 @@ public sealed class WalletMutations : IMutationFields
             .RequirePolicy(Policies.InstanceAdmin)
             .ResolveAsync(async c =>
             {
+                c.RequireWithinLimit(c.GetArgument<long>("amount"), o => o.MaxTransfer, "A correction");
                 var request = new CorrectionRequest(IdempotencyScope.ForInstanceAdmin(c.GetArgument<string>("idempotencyKey")), AssetId.Parse(c.GetArgument<string>("assetId")),
                     c.GetArgument<long>("amount"), c.GetArgument<bool>("credit"), c.GetArgument<string>("reason"));
                 return await c.Grains().GetWallet(WalletId.Parse(c.GetArgument<string>("walletId"))).CorrectAsync(request, c.CancellationToken);

@@ -13,7 +13,8 @@ public sealed class WalletQueries : IQueryFields
     public void AddTo(QueryGraphType query)
     {
         query.Field<NonNullGraphType<WalletGraphType>>("wallet")
-            .Description("A wallet's balances. With venueId (venue VIEWER, or a device of the venue), only the assets that venue accepts; " +
+            .Description("A wallet's balances. With venueId (venue VIEWER, or a device of the venue), only the assets that venue accepts, " +
+                         "of a customer wallet or of this venue's own wallet or mints (another venue's wallet and the FED mint: FORBIDDEN); " +
                          "without, every asset (instance admin, or the wallet's owner: the user whose e-mail it belongs to). Give the wallet id or a card UID.")
             .Argument<IdGraphType>("id")
             .Argument<StringGraphType>("cardUid")
@@ -41,6 +42,11 @@ public sealed class WalletQueries : IQueryFields
                     else
                     {
                         await c.RequireVenueRoleAsync(v, VenueRole.Viewer);
+                    }
+
+                    if (wallet is { } named && !c.Caller().IsInstanceAdmin())
+                    {
+                        await c.RequireReadableAtAsync(named, v);
                     }
                 }
                 else if (!c.Caller().IsInstanceAdmin())
