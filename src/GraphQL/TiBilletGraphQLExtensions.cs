@@ -10,6 +10,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Customers;
+using TiBillet.GraphQL.Throttling;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
@@ -46,6 +48,10 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IQueryFields, WalletQueries>();
         services.AddSingleton<IMutationFields, WalletMutations>();
         services.AddSingleton<IQueryFields, LedgerQueries>();
+        services.AddSingleton<IMutationFields, CustomerMutations>();
+        services.AddSingleton<IQueryFields, CustomerQueries>();
+        services.AddSingleton<IMutationFields, CustomerWalletMutations>();
+        services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
 
         services.AddSingleton<GraphQLEndpoint>();
@@ -55,6 +61,7 @@ public static class TiBilletGraphQLExtensions
             .AddSystemTextJson()
             .AddGraphTypes(typeof(TiBilletGraphQLExtensions).Assembly)
             .AddValidationRule<AuthorizationValidationRule>()
+            .AddValidationRule<SignInFieldCapRule>()
             .ConfigureExecution<DocumentCache>()
             .AddComplexityAnalyzer()
             .ConfigureExecutionOptions(o =>
@@ -62,12 +69,12 @@ public static class TiBilletGraphQLExtensions
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
                 o.Timeout = api.Timeout;
             })
-            .AddErrorInfoProvider((o, sp) =>
+            .AddErrorInfoProvider(sp => new RetryAfterErrorInfoProvider(new global::GraphQL.Execution.ErrorInfoProviderOptions
             {
                 // Stack traces only on a developer's machine; never exception data.
-                o.ExposeExceptionDetails = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();
-                o.ExposeData = false;
-            })
+                ExposeExceptionDetails = sp.GetRequiredService<IHostEnvironment>().IsDevelopment(),
+                ExposeData = false,
+            }))
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
         // Cached documents skip GraphQL.NET's per-request walks (see CachedDocumentValidator); the builder registered its own validator.
         services.AddSingleton<CachedDocumentValidator>();

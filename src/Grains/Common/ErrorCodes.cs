@@ -41,6 +41,9 @@ public static class ErrorCodes
     /// <summary>The query is nested too deeply or is too complex (the engine's own analyzer code for the same refusal).</summary>
     public const string QueryTooComplex = "COMPLEXITY";
 
+    /// <summary>Too many sign-in attempts (per e-mail or client address), or too many sign-in fields in one request; retry after <c>extensions.retryAfter</c> seconds.</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

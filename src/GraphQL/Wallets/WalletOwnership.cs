@@ -7,11 +7,19 @@ using TiBillet.GraphQL.Common;
 namespace TiBillet.GraphQL.Wallets;
 
 /// <summary>Whose wallet the caller is: a signed-in user owns the user wallet of their account's e-mail.</summary>
-internal static class WalletOwnership
+public static class WalletOwnership
 {
-    /// <summary>The caller's own wallet, or null (not a user, or no card linked to their e-mail yet).</summary>
+    /// <summary>
+    /// The caller's own wallet, or null (neither a customer nor a staff user, or no wallet for their e-mail yet). A customer
+    /// token proves its e-mail; a staff user owns the wallet of their account's e-mail.
+    /// </summary>
     public static async Task<WalletId?> OwnWalletAsync(this IResolveFieldContext context)
     {
+        if (context.Caller().CustomerEmail() is { } customer)
+        {
+            return await context.Grains().GetCardRegistry().FindUserWalletAsync(customer, context.CancellationToken);
+        }
+
         if (context.Caller().StaffUserId() is not { } userId
             || await context.Service<IdentityStore>().FindUserAsync(userId, context.CancellationToken) is not { } user)
         {
