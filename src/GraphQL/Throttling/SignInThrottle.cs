@@ -19,6 +19,8 @@ public sealed class SignInThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> _failedLoginsPerEmail;
     private readonly PartitionedRateLimiter<string> _failedLoginsPerAddress;
     private readonly IHttpContextAccessor _http;
+    private readonly TimeSpan _failedLoginEmailRefill;
+    private readonly TimeSpan _failedLoginAddressRefill;
 
     public SignInThrottle(IOptions<SignInThrottleOptions> options, IHttpContextAccessor http)
     {
@@ -28,6 +30,8 @@ public sealed class SignInThrottle : IDisposable
         _failedLoginsPerEmail = Buckets(o.FailedLoginsPerEmail, o.FailedLoginPeriod);
         _failedLoginsPerAddress = Buckets(o.FailedLoginsPerAddress, o.FailedLoginPeriod);
         _http = http;
+        _failedLoginEmailRefill = o.FailedLoginPeriod / o.FailedLoginsPerEmail;
+        _failedLoginAddressRefill = o.FailedLoginPeriod / o.FailedLoginsPerAddress;
     }
 
     /// <summary>
@@ -46,8 +50,8 @@ public sealed class SignInThrottle : IDisposable
     /// <summary>Before checking a staff secret: RATE_LIMITED when the address or the e-mail has no failures left.</summary>
     public void CheckLogin(string email)
     {
-        Spend(_failedLoginsPerAddress, ClientAddress(), 0);
-        Spend(_failedLoginsPerEmail, Normalize(email), 0);
+        Check(_failedLoginsPerAddress, ClientAddress(), _failedLoginAddressRefill);
+        Check(_failedLoginsPerEmail, Normalize(email), _failedLoginEmailRefill);
     }
 
     /// <summary>After a wrong staff secret: one failure less for the address and the e-mail.</summary>
@@ -101,6 +105,19 @@ public sealed class SignInThrottle : IDisposable
         if (!lease.IsAcquired)
         {
             throw new RateLimitedError(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>
+    /// Refuses when the bucket holds less than one whole token, spending nothing. (A zero-permit lease would not do: the
+    /// bucket refills continuously, so it holds a fraction of a token right after being emptied.) The wait is at most one
+    /// token's refill time.
+    /// </summary>
+    private static void Check(PartitionedRateLimiter<string> limiter, string key, TimeSpan refill)
+    {
+        if (limiter.GetStatistics(key) is { CurrentAvailablePermits: < 1 })
+        {
+            throw new RateLimitedError(refill);
         }
     }
 
