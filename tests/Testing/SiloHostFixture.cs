@@ -54,6 +54,7 @@ public class SiloHostFixture : IAsyncLifetime
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("SignInThrottleOptions:PerAddressLimit", "100000"),
+        new("SignInThrottleOptions:PerEmailLimit", "100"),
         new("SignInThrottleOptions:FailedLoginsPerAddress", "100000"),
     ];
 
@@ -82,7 +83,14 @@ public class SiloHostFixture : IAsyncLifetime
                 ["MailOptions:StartTls"] = "false",
                 ["MailOptions:Sender"] = "TiBillet test <no-reply@test.localhost>",
             });
-            builder.Configuration.AddInMemoryCollection(Settings());
+            // Later entries win, so a fixture may restate a base setting.
+            var settings = new Dictionary<string, string?>();
+            foreach (var (key, value) in Settings())
+            {
+                settings[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             ConfigureServices(builder.Services);
         }, cancellationToken);

@@ -96,6 +96,23 @@ public sealed class CustomerSignInApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task After_five_wrong_codes_the_right_one_no_longer_signs_in()
+    {
+        var email = NewEmail();
+        var (code, _) = await RequestAsync(email);
+        var wrong = code == "000000" ? "111111" : "000000";
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("UNAUTHENTICATED", (await silo.PostAsync(ByCode, new { e = email, c = wrong })).ErrorCode());
+        }
+
+        var right = await silo.PostAsync(ByCode, new { e = email, c = code });
+
+        Assert.Equal("UNAUTHENTICATED", right.ErrorCode());
+        Assert.Equal(0, await AccountsAsync(email));
+    }
+
+    [Fact]
     public async Task Another_emails_code_does_not_sign_in()
     {
         var (email, other) = (NewEmail(), NewEmail());
