@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Customers;
 using TiBillet.Grains.Ledger;
@@ -36,9 +37,24 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<CardPayments>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
-        // The default run's outbox; the silo registers the SMTP sender first when one is configured.
-        services.TryAddSingleton<IMailSender>(sp => new OutboxMailSender(
-            Path.Combine(".tibillet", "outbox"), sp.GetRequiredService<ILogger<OutboxMailSender>>()));
+        services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
+            .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),
+                "MailOptions: with SmtpHost, SmtpPort is 1 to 65535 and Sender an e-mail address.")
+            .ValidateOnStart();
+        services.AddOptions<CustomerSignInOptions>().BindConfiguration(nameof(CustomerSignInOptions))
+            .Validate(o => o.CodeLifetime > TimeSpan.Zero && o.MaxFailedAttempts >= 1 && Uri.TryCreate(o.LinkBaseUrl, UriKind.Absolute, out _),
+                "CustomerSignInOptions: CodeLifetime > 0, MaxFailedAttempts ≥ 1, LinkBaseUrl an absolute URL.")
+            .ValidateOnStart();
+        services.TryAddSingleton<CustomerStore>();
+        services.TryAddSingleton<CustomerSignIn>();
+        // SMTP when a server is configured; otherwise the local outbox (console and files), so a newcomer can still sign in.
+        services.TryAddSingleton<IMailSender>(sp =>
+        {
+            var mail = sp.GetRequiredService<IOptions<MailOptions>>().Value;
+            return string.IsNullOrWhiteSpace(mail.SmtpHost)
+                ? new OutboxMailSender(mail.OutboxDirectory ?? Path.Combine(".tibillet", "outbox"), sp.GetRequiredService<ILogger<OutboxMailSender>>())
+                : new SmtpMailSender(mail, sp.GetRequiredService<ILogger<SmtpMailSender>>());
+        });
         return services;
     }
 }

@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Customers;
+using TiBillet.GraphQL.Throttling;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
@@ -53,6 +55,10 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IQueryFields, WalletQueries>();
         services.AddSingleton<IMutationFields, WalletMutations>();
         services.AddSingleton<IQueryFields, LedgerQueries>();
+        services.AddSingleton<IMutationFields, CustomerMutations>();
+        services.AddSingleton<IQueryFields, CustomerQueries>();
+        services.AddSingleton<IMutationFields, CustomerWalletMutations>();
+        services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
 
         services.AddSingleton<GraphQLEndpoint>();
@@ -64,20 +70,21 @@ public static class TiBilletGraphQLExtensions
             .AddValidationRule<AuthorizationValidationRule>()
             // Instead of AddComplexityAnalyzer(): the same limits, with a budget of its own for introspection.
             .AddValidationRule<IntrospectionAwareComplexityRule>()
+            .AddValidationRule<SignInFieldCapRule>()
             .ConfigureExecutionOptions(o =>
             {
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
                 o.Timeout = api.Timeout;
             })
-            .AddErrorInfoProvider(o =>
+            .AddErrorInfoProvider(sp => new RetryAfterErrorInfoProvider(new global::GraphQL.Execution.ErrorInfoProviderOptions
             {
                 // In every environment: a code and a short message, never exception types, messages, stack frames or
-                // data (a developer's machine is reachable too; the server log has the details).
-                o.ExposeExceptionDetails = false;
-                o.ExposeData = false;
-                // The codes list would be derived from inner exceptions' type names.
-                o.ExposeCodes = false;
-            })
+                // data (a developer's machine is reachable too; the server log has the details). The codes list would
+                // be derived from inner exceptions' type names.
+                ExposeExceptionDetails = false,
+                ExposeData = false,
+                ExposeCodes = false,
+            }))
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
         // One instance, reachable by type for diagnostics and tests.
         services.AddSingleton<DocumentCache>();

@@ -37,6 +37,9 @@ public class SiloHostFixture : IAsyncLifetime
 
     public SiloHostFixture() => Client = new GraphQLTestClient(() => GraphQLUri);
 
+    /// <summary>The SMTP server the silo mails to (customers' sign-in codes and links).</summary>
+    public TestSmtpServer Smtp { get; } = new();
+
     public GraphQLTestClient Client { get; }
 
     public HttpClient Http => Client.Http;
@@ -46,6 +49,17 @@ public class SiloHostFixture : IAsyncLifetime
         ConnectionString = await TestPostgres.CreateDatabaseAsync("silo");
         await StartAsync();
     }
+
+    /// <summary>
+    /// Settings of this fixture's host on top of the defaults. The default sign-in limits are raised here, because every
+    /// test signs in from the same loopback address; throttling tests lower them in a fixture of their own.
+    /// </summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("SignInThrottleOptions:PerAddressLimit", "100000"),
+        new("SignInThrottleOptions:PerEmailLimit", "100"),
+        new("SignInThrottleOptions:FailedLoginsPerAddress", "100000"),
+    ];
 
     /// <summary>Extra services for this fixture's host (test-only schema fields, for instance).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
@@ -73,7 +87,19 @@ public class SiloHostFixture : IAsyncLifetime
                 // Tests sign in very often on few cores: a low count keeps that cheap (the default is tested on its own).
                 ["SecretHashingOptions:Iterations"] = TestHashIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["GraphQLApiOptions:SigningKeyRefresh"] = "00:00:01",
+                ["MailOptions:SmtpHost"] = "127.0.0.1",
+                ["MailOptions:SmtpPort"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["MailOptions:StartTls"] = "false",
+                ["MailOptions:Sender"] = "TiBillet test <no-reply@test.localhost>",
             });
+            // Later entries win, so a fixture may restate a base setting.
+            var settings = new Dictionary<string, string?>();
+            foreach (var (key, value) in Settings())
+            {
+                settings[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             ConfigureServices(builder.Services);
         }, cancellationToken);
@@ -165,9 +191,27 @@ public class SiloHostFixture : IAsyncLifetime
         return (userId, email, await Client.BearerAsync(email, secret));
     }
 
+    /// <summary>
+    /// Signs a customer in through the API, as a person would: <c>requestSignIn</c>, the code read from the mail the test SMTP
+    /// server received, then <c>signIn</c>. Returns the "Bearer …" header of the customer token.
+    /// </summary>
+    public async Task<string> CustomerTokenAsync(string email)
+    {
+        var requested = await PostAsync("mutation($e: String!) { requestSignIn(input: {email: $e}) }", new { e = email });
+        if (requested.Data()["requestSignIn"]?.GetValue<bool>() != true)
+        {
+            throw new InvalidOperationException($"requestSignIn failed: {requested.Body.ToJsonString()}");
+        }
+
+        var (code, _) = TestSmtpServer.SignInSecrets(await Smtp.NextMessageAsync(email, TestContext.Current.CancellationToken));
+        var signedIn = await PostAsync("mutation($e: String!, $c: String!) { signIn(input: {email: $e, code: $c}) { token } }", new { e = email, c = code });
+        return "Bearer " + signedIn.Data()["signIn"]!["token"]!.GetValue<string>();
+    }
+
     public virtual async ValueTask DisposeAsync()
     {
         await StopAsync();
+        await Smtp.DisposeAsync();
         Client.Dispose();
     }
 }

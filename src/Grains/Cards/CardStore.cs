@@ -216,6 +216,22 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         return found;
     }
 
+    /// <summary>The cards linked to a user wallet (identified or lost), oldest first; at most <paramref name="limit"/>.</summary>
+    public async Task<List<CardRow>> ListByUserWalletAsync(WalletId userWallet, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM cards c WHERE c.user_wallet = $1 ORDER BY c.registered_at, c.uid LIMIT $2");
+        cmd.Parameters.Add(new() { Value = userWallet.Value });
+        cmd.Parameters.Add(new() { Value = limit });
+        var rows = new List<CardRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
     private static CardRow Read(NpgsqlDataReader r) => new(
         new CardUid(r.GetString(0)),
         new CardNumber(r.GetString(1)),

@@ -44,6 +44,9 @@ public static class ErrorCodes
     /// <summary>A WebSocket already runs <c>GraphQLApiOptions:WebSocketMaxOperations</c> operations; complete one first.</summary>
     public const string TooManyOperations = "TOO_MANY_OPERATIONS";
 
+    /// <summary>Too many sign-in attempts (per e-mail or client address), or too many sign-in fields in one request; retry after <c>extensions.retryAfter</c> seconds.</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

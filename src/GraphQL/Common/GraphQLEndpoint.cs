@@ -76,6 +76,13 @@ public sealed class GraphQLEndpoint(
 
         var result = await ExecuteAsync(http, request, isGet ? GetRules : null);
         http.Response.StatusCode = StatusCodes.Status200OK;
+        if (!result.Executed && result.Errors?.OfType<Throttling.IRetryAfterError>().FirstOrDefault() is { } limited)
+        {
+            // Refused as a whole before anything ran: say so at the HTTP level too.
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         http.Response.ContentType = "application/json; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }

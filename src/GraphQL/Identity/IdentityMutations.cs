@@ -5,6 +5,7 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Throttling;
 
 namespace TiBillet.GraphQL.Identity;
 
@@ -14,15 +15,24 @@ public sealed class IdentityMutations : IMutationFields
     public void AddTo(MutationGraphType mutation)
     {
         mutation.Field<NonNullGraphType<LoginResultGraphType>>("login")
-            .Description("Exchanges a staff e-mail and login secret for a bearer token. UNAUTHENTICATED when they do not match.")
+            .Description("Exchanges a staff e-mail and login secret for a bearer token. UNAUTHENTICATED when they do not match; RATE_LIMITED after " +
+                         "too many failures for the e-mail or from the address (extensions.retryAfter says when to try again).")
             .Argument<NonNullGraphType<StringGraphType>>("email")
             .Argument<NonNullGraphType<StringGraphType>>("secret")
             .RequirePolicy(Policies.Public)
             .ResolveAsync(async context =>
             {
+                var email = context.GetArgument<string>("email");
+                var throttle = context.Service<SignInThrottle>();
+                throttle.CheckLogin(email);
                 var identity = context.RequestServices!.GetRequiredService<IdentityStore>();
-                var user = await identity.VerifyLoginAsync(context.GetArgument<string>("email"), context.GetArgument<string>("secret"), context.CancellationToken)
-                           ?? throw new DomainException(ErrorCodes.Unauthenticated, "Unknown e-mail or wrong secret.");
+                var user = await identity.VerifyLoginAsync(email, context.GetArgument<string>("secret"), context.CancellationToken);
+                if (user is null)
+                {
+                    throttle.LoginFailed(email);
+                    throw new DomainException(ErrorCodes.Unauthenticated, "Unknown e-mail or wrong secret.");
+                }
+
                 var (token, expires) = context.RequestServices!.GetRequiredService<TokenIssuer>().Issue(user);
                 return new LoginResult(token, expires, user);
             });

@@ -6,10 +6,13 @@ using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Wallets;
 
-/// <summary>Whose wallet the caller is: a signed-in user or customer owns the user wallet of their e-mail.</summary>
+/// <summary>Whose wallet the caller is: a signed-in user owns the user wallet of their account's e-mail.</summary>
 public static class WalletOwnership
 {
-    /// <summary>The caller's own wallet, or null (not a user or customer, or no card linked to their e-mail yet).</summary>
+    /// <summary>
+    /// The caller's own wallet, or null (neither a customer nor a staff user, or no wallet for their e-mail yet). A customer
+    /// token proves its e-mail; a staff user owns the wallet of their account's e-mail.
+    /// </summary>
     public static async Task<WalletId?> OwnWalletAsync(this IResolveFieldContext context)
     {
         if (context.Caller().CustomerEmail() is { } customer)

@@ -65,7 +65,7 @@ public sealed class WalletQueries : IQueryFields
             });
 
         query.Field<WalletGraphType>("myWallet")
-            .Description("The signed-in user's own wallet, every asset: the wallet of their account's e-mail once a card is linked to it; null before, and for devices and partners.")
+            .Description("The caller's own wallet, every asset: a signed-in customer's, or a staff user's by their account's e-mail; null before a card is linked to (or money sent to) that e-mail, and for devices and partners.")
             .RequirePolicy(Policies.Authenticated)
             .ResolveAsync(async c => await c.OwnWalletAsync() is { } own
                 ? await c.Grains().GetWallet(own).GetDetailsAsync(null, c.CancellationToken)

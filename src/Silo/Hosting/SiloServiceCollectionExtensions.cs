@@ -1,3 +1,5 @@
+using TiBillet.Silo.Database;
+
 namespace TiBillet.Silo.Hosting;
 
 /// <summary>Host-level services: health checks, first-run admin, demo seed.</summary>
@@ -10,6 +12,16 @@ public static class SiloServiceCollectionExtensions
         // Group-commit tuning for operators (validated where the grains register the writer).
         services.AddOptions<TiBillet.Grains.Ledger.LedgerWriterOptions>().BindConfiguration(nameof(TiBillet.Grains.Ledger.LedgerWriterOptions));
         services.AddHostedService<AdminBootstrap>();
+        // The local outbox lives beside the private PostgreSQL's data folder unless set: both follow the working directory.
+        services.AddOptions<TiBillet.Grains.Customers.MailOptions>().PostConfigure<IConfiguration>((mail, configuration) =>
+        {
+            if (string.IsNullOrWhiteSpace(mail.OutboxDirectory))
+            {
+                var data = configuration.GetSection(nameof(LocalPostgresOptions)).Get<LocalPostgresOptions>()?.DataDirectory
+                           ?? new LocalPostgresOptions().DataDirectory;
+                mail.OutboxDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(data)) ?? ".", "outbox");
+            }
+        });
         return services;
     }
 }
