@@ -112,7 +112,7 @@ public sealed partial class WalletGrain(
 
         if (link.ActiveWallet is not { } wallet)
         {
-            return PaymentResult.Declined(DeclineReason.CardLost);
+            return PaymentResult.Declined(link.Blocked ? DeclineReason.CardBlocked : DeclineReason.CardLost);
         }
 
         var payment = new WalletPayment(request, card, wallet, null, null);

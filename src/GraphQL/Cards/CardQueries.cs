@@ -30,5 +30,17 @@ public sealed class CardQueries : IQueryFields
                       ?? throw new DomainException(ErrorCodes.UnknownCard, "No card has this printed number.");
                 return await c.Grains().GetCard(card).GetDetailsAsync(c.CancellationToken);
             });
+
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CardGraphType>>>>("myCards")
+            .Description("The signed-in customer's cards: those linked to their e-mail's wallet, lost ones included.")
+            .RequirePolicy(Policies.Customer)
+            .ResolveAsync(async c =>
+            {
+                var email = c.Caller().CustomerEmail() ?? throw new DomainException(ErrorCodes.Forbidden, "A customer sign-in is needed.");
+                var store = c.Service<CardStore>();
+                return await store.FindUserWalletAsync(email, c.CancellationToken) is { } wallet
+                    ? await store.FindOwnedAsync(wallet, c.CancellationToken)
+                    : [];
+            });
     }
 }
