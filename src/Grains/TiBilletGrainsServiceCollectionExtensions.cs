@@ -33,6 +33,8 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
         services.TryAddSingleton<CardStore>();
+        services.TryAddSingleton<CardLinkStore>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<CardPayments>();

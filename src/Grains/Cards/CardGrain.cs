@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using TiBillet.Grains.Common;
+using TiBillet.Grains.Customers;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
@@ -11,7 +12,14 @@ namespace TiBillet.Grains.Cards;
 /// A card. Its state is its row in <c>cards</c> (written only here, guarded by a version number against a stale
 /// activation), so lookups by number or QR id are plain SQL. Money goes to the wallet grain; the card decides which wallet.
 /// </summary>
-public sealed partial class CardGrain(CardStore store, WalletStore wallets, CashierRightsCache cashiers, ILogger<CardGrain> logger) : Grain, ICardGrain
+public sealed partial class CardGrain(
+    CardStore store,
+    CardLinkStore links,
+    WalletStore wallets,
+    CashierRightsCache cashiers,
+    IMailSender mail,
+    TimeProvider clock,
+    ILogger<CardGrain> logger) : Grain, ICardGrain
 {
     private CardRow? _row;
 
@@ -46,7 +54,7 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
 
         if (row.ActiveWallet is not { } wallet)
         {
-            return PaymentResult.Declined(DeclineReason.CardLost);
+            return PaymentResult.Declined(Unusable(row));
         }
 
         if (request.ComplementCard is not { } otherUid)
@@ -80,7 +88,7 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
         var row = await RequireRowAsync(cancellationToken);
         if (row.ActiveWallet is not { } wallet)
         {
-            return new MovementResult(false, DeclineReason.CardLost, TransactionKind.Refill, [], [], null, DateTimeOffset.UtcNow);
+            return new MovementResult(false, Unusable(row), TransactionKind.Refill, [], [], null, DateTimeOffset.UtcNow);
         }
 
         var result = await GrainFactory.GetWallet(wallet).RefillAsync(request, Uid, cancellationToken);
@@ -95,9 +103,11 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
     public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default)
     {
         var row = await RequireRowAsync(cancellationToken);
+        // Money leaves the network here: only with the card at the counter, whoever the caller is.
+        RequirePresent(row, request.Presence);
         return row.ActiveWallet is { } wallet
             ? await GrainFactory.GetWallet(wallet).RefundAsync(request, Uid, cancellationToken)
-            : new RefundResult(false, DeclineReason.CardLost, 0, 0, 0, [], [], null, DateTimeOffset.UtcNow);
+            : new RefundResult(false, Unusable(row), 0, 0, 0, [], [], null, DateTimeOffset.UtcNow);
     }
 
     public async Task<MovementResult> BadgeAsync(BadgeRequest request, CancellationToken cancellationToken = default)
@@ -105,80 +115,15 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
         var row = await RequireRowAsync(cancellationToken);
         return row.ActiveWallet is { } wallet
             ? await GrainFactory.GetWallet(wallet).BadgeAsync(request, Uid, cancellationToken)
-            : new MovementResult(false, DeclineReason.CardLost, TransactionKind.Badge, [], [], null, DateTimeOffset.UtcNow);
+            : new MovementResult(false, Unusable(row), TransactionKind.Badge, [], [], null, DateTimeOffset.UtcNow);
     }
 
     public async Task<WalletDetails> GetBalancesAsync(VenueId? seenBy = null, CancellationToken cancellationToken = default)
     {
         var row = await RequireRowAsync(cancellationToken);
-        var wallet = row.ActiveWallet ?? throw new DomainException(ErrorCodes.Conflict, "This card was declared lost.");
+        // A blocked card's balances stay readable: the block stops payments, not the owner's view of their money.
+        var wallet = row.PayingWallet ?? throw new DomainException(ErrorCodes.Conflict, "This card was declared lost.");
         return await GrainFactory.GetWallet(wallet).GetDetailsAsync(seenBy, cancellationToken);
-    }
-
-    public async Task<LinkCardResult> LinkToEmailAsync(LinkCardRequest request, CancellationToken cancellationToken = default)
-    {
-        var email = EmailAddress.Parse(request.Email.Value);
-        var row = await RequireRowAsync(cancellationToken);
-        switch (row.State)
-        {
-            case CardState.Lost:
-                throw new DomainException(ErrorCodes.Conflict, "This card was declared lost.");
-            case CardState.Identified:
-                if (await store.FindUserWalletAsync(email, cancellationToken) != row.UserWallet)
-                {
-                    throw new DomainException(ErrorCodes.Conflict, "This card is linked to another user.");
-                }
-
-                break;
-            default:
-                // A first link whose key already moved money elsewhere would fail at the fusion, after the card had been
-                // switched to the user's wallet: refuse it while nothing has changed.
-                if (await wallets.FindOperationAsync(request.Key, cancellationToken) is not null)
-                {
-                    throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
-                }
-
-                var linked = await store.LinkAsync(row.Uid, row.Version, email, cancellationToken);
-                if (linked is null)
-                {
-                    // Another activation changed the row: start again from the database.
-                    DeactivateOnIdle();
-                    throw new DomainException(ErrorCodes.Unavailable, "The card changed meanwhile; retry with the same key.");
-                }
-
-                row = (await store.FindByUidAsync(row.Uid, cancellationToken))!;
-                _row = row;
-                LogLinked(logger, row.Uid.Value);
-                break;
-        }
-
-        // Before the fusion: from now on the card pays from the user's wallet, and its own wallet must know it.
-        await GrainFactory.GetWallet(row.CardWallet).CardChangedAsync(cancellationToken);
-        var userWallet = row.UserWallet!.Value;
-        // Also when already linked: the wallet replays a used key's first movements, so an interrupted link finishes its
-        // fusion exactly once and a retried one answers as the first did; a new key finds nothing left and writes nothing.
-        var fusion = await GrainFactory.GetWallet(row.CardWallet).FuseIntoAsync(new FusionRequest(request.Key, userWallet, row.Uid), cancellationToken);
-        if (row.FusionPending)
-        {
-            await SetStateAsync(row, CardState.Identified, fusionPending: false, cancellationToken);
-        }
-
-        return new LinkCardResult(_row!.ToDetails(), userWallet, fusion.Movements);
-    }
-
-    public async Task<CardDetails> DeclareLostAsync(CancellationToken cancellationToken = default)
-    {
-        var row = await RequireRowAsync(cancellationToken);
-        if (row.State != CardState.Lost)
-        {
-            await SetStateAsync(row, CardState.Lost, row.FusionPending, cancellationToken);
-            LogLost(logger, row.Uid.Value);
-        }
-
-        // Also when already lost: a retry after a failed notice still reaches the wallet.
-        await GrainFactory.GetWallet(row.CardWallet).CardChangedAsync(cancellationToken);
-
-        return _row!.ToDetails();
     }
 
     public async Task<CardDetails> GrantCashierAsync(VenueId venue, CancellationToken cancellationToken = default)
@@ -216,7 +161,7 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
     }
 
     public Task<bool> IsCashierAtAsync(VenueId venue, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_row is { State: not CardState.Lost } row && row.CashierAt.Contains(venue));
+        Task.FromResult(_row is { State: not CardState.Lost, BlockedBy: null } row && row.CashierAt.Contains(venue));
 
     private async Task<CardRow> RequireRowAsync(CancellationToken cancellationToken)
     {
@@ -229,6 +174,9 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
         return _row ?? throw new DomainException(ErrorCodes.UnknownCard, "This card is not registered.");
     }
 
+    /// <summary>Why a card with no active wallet declines: blocked, or lost.</summary>
+    private static DeclineReason Unusable(CardRow row) => row.BlockedBy is null ? DeclineReason.CardLost : DeclineReason.CardBlocked;
+
     private async Task SetStateAsync(CardRow row, CardState state, bool fusionPending, CancellationToken cancellationToken)
     {
         if (!await store.SetStateAsync(row.Uid, row.Version, state, fusionPending, cancellationToken))
@@ -240,12 +188,6 @@ public sealed partial class CardGrain(CardStore store, WalletStore wallets, Cash
         _row = row with { State = state, FusionPending = fusionPending, Version = row.Version + 1 };
         cashiers.Invalidate(row.Uid);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardUid} linked to a user")]
-    private static partial void LogLinked(ILogger logger, string cardUid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardUid} declared lost")]
-    private static partial void LogLost(ILogger logger, string cardUid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardUid} cashier at {VenueId}: {Granted}")]
     private static partial void LogCashier(ILogger logger, string cardUid, string venueId, bool granted);

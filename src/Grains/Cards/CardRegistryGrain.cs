@@ -6,7 +6,7 @@ namespace TiBillet.Grains.Cards;
 
 /// <summary>Bulk card registration in SQL. Stateless, so imports spread over silos and never queue behind one activation.</summary>
 [StatelessWorker]
-public sealed class CardRegistryGrain(CardStore store) : Grain, ICardRegistryGrain
+public sealed class CardRegistryGrain(CardStore store, CardLinkStore links) : Grain, ICardRegistryGrain
 {
     public const int MaxCards = 50_000;
     public const int MaxQrLength = 100;
@@ -20,6 +20,17 @@ public sealed class CardRegistryGrain(CardStore store) : Grain, ICardRegistryGra
 
     public Task<CardImportReport> ImportCsvAsync(string csv, string? batch, CancellationToken cancellationToken = default) =>
         ImportAsync(CardCsv.Parse(csv).ToList(), batch, cancellationToken);
+
+    public async Task<LinkCardResult> ConfirmLinkAsync(ConfirmCardLinkRequest request, CancellationToken cancellationToken = default)
+    {
+        var token = request.Token?.Trim() ?? "";
+        var link = token.Length is > 0 and <= 200
+            ? await links.FindByTokenAsync(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)), cancellationToken)
+            : null;
+        return link is null
+            ? throw new DomainException(ErrorCodes.InvalidLinkToken, "This confirmation code is unknown or has expired; ask for a new one at the counter.")
+            : await GrainFactory.GetCard(link.Uid).ConfirmLinkAsync(request, cancellationToken);
+    }
 
     public Task<WalletId?> FindUserWalletAsync(EmailAddress email, CancellationToken cancellationToken = default) =>
         store.FindUserWalletAsync(email, cancellationToken);

@@ -18,10 +18,15 @@ public sealed record CardRow(
     bool FusionPending,
     int Version,
     DateTimeOffset RegisteredAt,
-    ImmutableArray<VenueId> CashierAt)
+    ImmutableArray<VenueId> CashierAt,
+    VenueId? BlockedBy = null,
+    string? BlockedReason = null)
 {
-    /// <summary>The wallet the card pays from, or null when lost.</summary>
-    public WalletId? ActiveWallet => ActiveWalletOf(State, CardWallet, UserWallet);
+    /// <summary>The wallet the card pays from, or null when lost or blocked.</summary>
+    public WalletId? ActiveWallet => BlockedBy is null ? PayingWallet : null;
+
+    /// <summary>The wallet the card's money is in, blocked or not (null when lost).</summary>
+    public WalletId? PayingWallet => ActiveWalletOf(State, CardWallet, UserWallet);
 
     /// <summary>The one rule for which wallet a card pays from: none when lost, the user's once identified, else its own.</summary>
     public static WalletId? ActiveWalletOf(CardState state, WalletId cardWallet, WalletId? userWallet) => state switch
@@ -31,17 +36,20 @@ public sealed record CardRow(
         _ => cardWallet,
     };
 
-    public CardDetails ToDetails() => new(Uid, Number, QrId, Batch, State, ActiveWallet, CashierAt, RegisteredAt);
+    public CardDetails ToDetails() => new(Uid, Number, QrId, Batch, State, ActiveWallet, CashierAt, RegisteredAt, BlockedBy, BlockedReason);
 }
 
-/// <summary>What a card's own wallet knows of its card: which card it is, and the wallet the card pays from (null when lost).</summary>
-public sealed record CardLink(CardUid Uid, WalletId? ActiveWallet);
+/// <summary>
+/// What a card's own wallet knows of its card: which card it is, and the wallet the card pays from (null when lost or
+/// blocked; <see cref="Blocked"/> says which).
+/// </summary>
+public sealed record CardLink(CardUid Uid, WalletId? ActiveWallet, bool Blocked = false);
 
 /// <summary>SQL for cards: the grain's row, the link transaction, bulk registration and lookups.</summary>
 public sealed class CardStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "c.uid, c.number, c.qr_id, c.batch, c.state, c.card_wallet, c.user_wallet, c.fusion_pending, c.version, c.registered_at, " +
-        "coalesce((SELECT array_agg(g.venue_id ORDER BY g.venue_id) FROM card_cashier_grants g WHERE g.uid = c.uid), '{}')";
+        "coalesce((SELECT array_agg(g.venue_id ORDER BY g.venue_id) FROM card_cashier_grants g WHERE g.uid = c.uid), '{}'), c.blocked_by, c.blocked_reason";
 
     public Task<CardRow?> FindByUidAsync(CardUid uid, CancellationToken cancellationToken = default) => FindAsync("c.uid = $1", uid.Value, cancellationToken);
 
@@ -68,7 +76,7 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
     /// <summary>The card whose own wallet is <paramref name="cardWallet"/>, or null when it is no card's wallet.</summary>
     public async Task<CardLink?> FindLinkAsync(WalletId cardWallet, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT uid, state, user_wallet FROM cards WHERE card_wallet = $1");
+        await using var cmd = dataSource.CreateCommand("SELECT uid, state, user_wallet, blocked_by IS NOT NULL FROM cards WHERE card_wallet = $1");
         cmd.Parameters.Add(new() { Value = cardWallet.Value });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -77,7 +85,8 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         }
 
         WalletId? user = reader.IsDBNull(2) ? null : new WalletId(reader.GetGuid(2));
-        return new CardLink(new CardUid(reader.GetString(0)), CardRow.ActiveWalletOf((CardState)reader.GetInt16(1), cardWallet, user));
+        var blocked = reader.GetBoolean(3);
+        return new CardLink(new CardUid(reader.GetString(0)), blocked ? null : CardRow.ActiveWalletOf((CardState)reader.GetInt16(1), cardWallet, user), blocked);
     }
 
     /// <summary>Sets the state if the row is still at <paramref name="version"/>; false when another activation changed it.</summary>
@@ -118,10 +127,11 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Marks the card identified to the e-mail's user wallet (created if needed), with the fusion still to do. Serialised per
-    /// user by a row lock, so two cards cannot both pass the takeover check. CONFLICT when the user's wallet already has
-    /// another identified card and a positive balance. Returns null when the row moved past <paramref name="version"/>.
+    /// user by a row lock, so two cards cannot both pass the takeover check. Unless <paramref name="ownerSignedIn"/>,
+    /// CONFLICT when the user's wallet already has another card, identified or lost, and a positive balance. Returns null
+    /// when the row moved past <paramref name="version"/>.
     /// </summary>
-    public async Task<WalletId?> LinkAsync(CardUid uid, int version, EmailAddress email, CancellationToken cancellationToken = default)
+    public async Task<WalletId?> LinkAsync(CardUid uid, int version, EmailAddress email, bool ownerSignedIn, CancellationToken cancellationToken = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
@@ -143,17 +153,14 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
             userWallet = (Guid)(await lockOwner.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        await using (var check = new NpgsqlCommand(
-            """
-            SELECT EXISTS (SELECT 1 FROM cards WHERE user_wallet = $1 AND state = 2 AND uid <> $2)
-               AND EXISTS (SELECT 1 FROM ledger_balances WHERE wallet_id = $1 AND balance > 0)
-            """, conn, tx))
+        if (!ownerSignedIn)
         {
+            await using var check = new NpgsqlCommand(TakeoverCheck, conn, tx);
             check.Parameters.Add(new() { Value = userWallet });
             check.Parameters.Add(new() { Value = uid.Value });
             if (await check.ExecuteScalarAsync(cancellationToken) is true)
             {
-                throw new DomainException(ErrorCodes.Conflict, "This user's wallet already has a card and a balance; link from the user's account instead.");
+                throw TakeoverRefused();
             }
         }
 
@@ -172,6 +179,65 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         await tx.CommitAsync(cancellationToken);
         return new WalletId(userWallet);
     }
+
+    /// <summary>
+    /// Whether linking <paramref name="uid"/> to <paramref name="email"/> would reach a balance that other cards already use:
+    /// the user's wallet has another card, identified or lost (a lost card is still the owner's), and a positive balance.
+    /// Only the signed-in owner may add a card to such a wallet.
+    /// </summary>
+    public async Task<bool> WouldTakeOverAsync(CardUid uid, EmailAddress email, CancellationToken cancellationToken = default)
+    {
+        if (await FindUserWalletAsync(email, cancellationToken) is not { } wallet)
+        {
+            return false;
+        }
+
+        await using var cmd = dataSource.CreateCommand(TakeoverCheck);
+        cmd.Parameters.Add(new() { Value = wallet.Value });
+        cmd.Parameters.Add(new() { Value = uid.Value });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>The CONFLICT of a link refused by the takeover rule.</summary>
+    public static DomainException TakeoverRefused() =>
+        new(ErrorCodes.Conflict, "This user's wallet already has a card and a balance; its owner links new cards from their account.");
+
+    /// <summary>Blocks (<paramref name="venue"/> set) or unblocks the card if the row is still at <paramref name="version"/>.</summary>
+    public async Task<bool> SetBlockAsync(CardUid uid, int version, VenueId? venue, string? reason, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            UPDATE cards SET blocked_by = $3, blocked_reason = $4, blocked_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END,
+                             version = version + 1, updated_at = now()
+            WHERE uid = $1 AND version = $2
+            """);
+        cmd.Parameters.Add(new() { Value = uid.Value });
+        cmd.Parameters.Add(new() { Value = version });
+        cmd.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)venue?.Value ?? DBNull.Value });
+        cmd.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)reason ?? DBNull.Value });
+        return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The cards linked to a user wallet (identified or lost), oldest first.</summary>
+    public async Task<ImmutableArray<CardDetails>> FindOwnedAsync(WalletId userWallet, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM cards c WHERE c.user_wallet = $1 ORDER BY c.registered_at, c.uid");
+        cmd.Parameters.Add(new() { Value = userWallet.Value });
+        var cards = ImmutableArray.CreateBuilder<CardDetails>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cards.Add(Read(reader).ToDetails());
+        }
+
+        return cards.ToImmutable();
+    }
+
+    private const string TakeoverCheck =
+        """
+        SELECT EXISTS (SELECT 1 FROM cards WHERE user_wallet = $1 AND state IN (2, 3) AND uid <> $2)
+           AND EXISTS (SELECT 1 FROM ledger_balances WHERE wallet_id = $1 AND balance > 0)
+        """;
 
     /// <summary>Inserts the cards (and their wallets) that do not exist yet; returns the UIDs inserted.</summary>
     public async Task<HashSet<string>> InsertAsync(IReadOnlyList<(CardUid Uid, CardNumber Number, string QrId)> cards, string? batch, CancellationToken cancellationToken = default)
@@ -243,5 +309,7 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         r.GetBoolean(7),
         r.GetInt32(8),
         r.GetFieldValue<DateTimeOffset>(9),
-        [.. r.GetFieldValue<string[]>(10).Select(v => new VenueId(v))]);
+        [.. r.GetFieldValue<string[]>(10).Select(v => new VenueId(v))],
+        r.IsDBNull(11) ? null : new VenueId(r.GetString(11)),
+        r.IsDBNull(12) ? null : r.GetString(12));
 }

@@ -9,7 +9,8 @@ namespace TiBillet.Grains.Cards;
 /// and resolves the wallet of its money operations, handing them to that wallet's <see cref="IWalletGrain"/>, which
 /// applies the idempotency rules (same key → first result; same key, other request → CONFLICT). One-card sales from the
 /// API and the tills skip this grain (<see cref="CardPayments"/>): the card's own wallet knows what the card grain tells it.
-/// UNKNOWN_CARD for a card that is not registered. A lost card's money operations are declined (CardLost), not errors.
+/// UNKNOWN_CARD for a card that is not registered. A lost or blocked card's money operations are declined (CardLost,
+/// CardBlocked), not errors.
 /// </summary>
 [Alias("TiBillet.Grains.Cards.ICardGrain")]
 public interface ICardGrain : IGrainWithStringKey
@@ -30,7 +31,10 @@ public interface ICardGrain : IGrainWithStringKey
     [Alias("RefillAsync")]
     Task<MovementResult> RefillAsync(RefillRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Refund (with amount) or void (without) at a counter (see <see cref="IWalletGrain.RefundAsync"/>).</summary>
+    /// <summary>
+    /// Refund (with amount) or void (without) at a counter (see <see cref="IWalletGrain.RefundAsync"/>). CARD_PROOF_REQUIRED
+    /// unless <see cref="RefundRequest.Presence"/> shows the card present (a tap at the till, or its printed secret).
+    /// </summary>
     [Alias("RefundAsync")]
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default);
 
@@ -46,20 +50,52 @@ public interface ICardGrain : IGrainWithStringKey
     Task<WalletDetails> GetBalancesAsync(VenueId? seenBy = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Links the card to an e-mail: the card becomes identified and its wallet's balances are fused into the user's wallet.
-    /// Idempotent (same e-mail again returns the link, finishing an interrupted fusion). CONFLICT when the card is lost or
-    /// linked to another e-mail, or when the user's wallet already has a card and a balance (knowing an e-mail must never
-    /// let someone take over a wallet).
+    /// The signed-in owner of <see cref="OwnerLinkRequest.Email"/> links this card, proving it with its printed secret: the
+    /// card becomes identified and its wallet's balances are fused into the user's wallet, also when that wallet already has
+    /// other cards (the owner adds a card, e.g. after declaring one lost). Idempotent by key (same e-mail again finishes an
+    /// interrupted fusion). CARD_PROOF_REQUIRED for a wrong secret; CONFLICT when the card is lost, blocked or linked to
+    /// another e-mail.
     /// </summary>
-    [Alias("LinkToEmailAsync")]
-    Task<LinkCardResult> LinkToEmailAsync(LinkCardRequest request, CancellationToken cancellationToken = default);
+    [Alias("LinkToOwnerAsync")]
+    Task<LinkCardResult> LinkToOwnerAsync(OwnerLinkRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Declares the card lost: it is detached and pays nothing more; an identified card's balance stays with the user, who
-    /// can link a new card. Idempotent.
+    /// Starts linking the card shown at a venue's counter to an e-mail: mails a confirmation token to that address (valid
+    /// <see cref="CardGrain.LinkTokenLifetime"/>) and moves nothing. The same key again mails a fresh token. NOT_FOUND for
+    /// an unknown venue; CONFLICT when the card is already linked, lost or blocked, when the user's wallet already has a
+    /// card (linked or lost) and a balance, or for a key used by another request.
+    /// </summary>
+    [Alias("StartLinkAsync")]
+    Task<CardLinkStarted> StartLinkAsync(StartCardLinkRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes a link started at a counter with the token mailed for it: links and fuses as <see cref="LinkToOwnerAsync"/>
+    /// under the key the link was started with. Bringing the token again answers as the first time. INVALID_LINK_TOKEN for an
+    /// unknown or expired token; FORBIDDEN when a signed-in customer of another e-mail brings it; CONFLICT as for a link
+    /// (an anonymous confirmation also when the user's wallet already has a card and a balance).
+    /// </summary>
+    [Alias("ConfirmLinkAsync")]
+    Task<LinkCardResult> ConfirmLinkAsync(ConfirmCardLinkRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Declared lost by its owner (the signed-in customer whose wallet the card is linked to): it is detached and pays
+    /// nothing more; the balance stays with the user, who can link a new card. Idempotent. FORBIDDEN for anyone else and for
+    /// a card that was never linked.
     /// </summary>
     [Alias("DeclareLostAsync")]
-    Task<CardDetails> DeclareLostAsync(CancellationToken cancellationToken = default);
+    Task<CardDetails> DeclareLostAsync(EmailAddress owner, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Blocked by a venue's staff: the card pays nothing anywhere (declines CardBlocked) and its money is not moved. Idempotent
+    /// for the same venue. BAD_USER_INPUT for a reason that is not 1–500 printable characters; CONFLICT when another venue
+    /// blocked it already.
+    /// </summary>
+    [Alias("BlockAsync")]
+    Task<CardDetails> BlockAsync(BlockCardRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Lifts the block (idempotent). FORBIDDEN unless <paramref name="venue"/> is the venue that blocked it.</summary>
+    [Alias("UnblockAsync")]
+    Task<CardDetails> UnblockAsync(VenueId venue, CancellationToken cancellationToken = default);
 
     /// <summary>Makes the card a cashier (primary) card of the venue. Idempotent. NOT_FOUND for an unknown venue; CONFLICT for a lost card.</summary>
     [Alias("GrantCashierAsync")]
@@ -94,6 +130,13 @@ public interface ICardRegistryGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("ImportCsvAsync")]
     Task<CardImportReport> ImportCsvAsync(string csv, string? batch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes a counter link with its mailed token (see <see cref="ICardGrain.ConfirmLinkAsync"/>), on the card the token
+    /// was issued for. INVALID_LINK_TOKEN for an unknown token.
+    /// </summary>
+    [Alias("ConfirmLinkAsync")]
+    Task<LinkCardResult> ConfirmLinkAsync(ConfirmCardLinkRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>The user wallet known by this e-mail (made when a card is first linked to it), or null.</summary>
     [Alias("FindUserWalletAsync")]

@@ -29,6 +29,12 @@ public static class ErrorCodes
     /// <summary>The same idempotency key was sent with a different request.</summary>
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
 
+    /// <summary>A card's owner or money is touched without proof that the card is present (its printed secret, or a tap at the venue's till).</summary>
+    public const string CardProofRequired = "CARD_PROOF_REQUIRED";
+
+    /// <summary>A card-link confirmation token that is unknown or expired.</summary>
+    public const string InvalidLinkToken = "INVALID_LINK_TOKEN";
+
     /// <summary>The cluster or database is temporarily unavailable; retry with the same idempotency key.</summary>
     public const string Unavailable = "UNAVAILABLE";
 

@@ -245,6 +245,7 @@ public sealed partial class PointOfSaleGrain(
         {
             DeclineReason.InsufficientFunds => $"Insufficient funds: {Cents.Format(paid.Shortfall)} missing.",
             DeclineReason.CardLost => "This card was declared lost.",
+            DeclineReason.CardBlocked => "This card is blocked.",
             _ => "Payment declined.",
         };
         var declined = Result(tap, TapOutcome.Declined, message) with

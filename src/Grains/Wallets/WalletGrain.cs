@@ -112,10 +112,10 @@ public sealed partial class WalletGrain(
 
         if (link.ActiveWallet is not { } wallet)
         {
-            // A sale made before the card was lost still answers its key with its first result.
+            // A sale made before the card was lost or blocked still answers its key with its first result.
             return await store.FindOperationAsync(request.Key, cancellationToken) is { } earlier
                 ? Replay<PaymentResult>(HashPayment(new WalletPayment(request, card, _id, null, null)), earlier)
-                : PaymentResult.Declined(DeclineReason.CardLost);
+                : PaymentResult.Declined(link.Blocked ? DeclineReason.CardBlocked : DeclineReason.CardLost);
         }
 
         var payment = new WalletPayment(request, card, wallet, null, null);

@@ -26,8 +26,11 @@ public enum DeclineReason
     /// <summary>A refund or void found nothing refundable at this venue.</summary>
     NothingToRefund = 3,
 
-    /// <summary>The complementary card was declared lost.</summary>
+    /// <summary>The complementary card was declared lost or is blocked.</summary>
     ComplementCardLost = 4,
+
+    /// <summary>The card is blocked by a venue's staff: it pays nothing anywhere until that venue lifts the block.</summary>
+    CardBlocked = 5,
 }
 
 /// <summary>A wallet's balances (all assets, or those a venue accepts when read on behalf of a venue).</summary>
@@ -112,9 +115,10 @@ public sealed record RefillRequest(IdempotencyKey Key, VenueId Venue, CardUid Ca
 /// <summary>
 /// Money given back at a counter. With an <see cref="Amount"/>: a refund of that much cash from the venue's own TLF, then
 /// FED. Without: a void that empties the card of everything refundable here (own TLF and TNF burned, FED owed to the venue).
+/// <see cref="Presence"/>: how the card was shown at the counter; without it the card refuses (CARD_PROOF_REQUIRED).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.RefundRequest")]
-public sealed record RefundRequest(IdempotencyKey Key, VenueId Venue, CardUid Cashier, long? Amount = null);
+public sealed record RefundRequest(IdempotencyKey Key, VenueId Venue, CardUid Cashier, long? Amount = null, Cards.CardPresence? Presence = null);
 
 /// <summary>
 /// The answer to a refund or void: <see cref="CashReturned"/> to hand over, <see cref="Burned"/> local money destroyed

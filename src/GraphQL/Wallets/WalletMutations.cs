@@ -73,26 +73,38 @@ public sealed class WalletMutations : IMutationFields
             });
 
         mutation.Field<NonNullGraphType<RefundResultGraphType>>("refund")
-            .Description("Gives money back at the venue's counter (venue CASHIER): with an amount, a cash refund; without, a void of everything refundable here. " +
-                         "Local assets are burned; FED becomes owed to the venue.")
+            .Description("Gives money back at the venue's counter: with an amount, a cash refund; without, a void of everything refundable here " +
+                         "(this venue's TLF and TNF, and FED). Local assets are burned; FED becomes owed to the venue. The card must be present: " +
+                         "tapped at this venue's till (the till's device sends its UID) or its printed secret given (cardQrId, for a venue CASHIER). " +
+                         "CARD_PROOF_REQUIRED otherwise, and nothing is written.")
             .Argument<NonNullGraphType<StringGraphType>>("idempotencyKey")
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
-            .Argument<NonNullGraphType<StringGraphType>>("cardUid")
+            .Argument<StringGraphType>("cardUid", "The UID read by the till's reader; give it, cardQrId, or both.")
+            .Argument<StringGraphType>("cardQrId", "The secret printed on the card (its QR code).")
             .Argument<LongGraphType>("amount")
-            .RequirePolicy(Policies.Staff)
+            .RequirePolicy(Policies.Authenticated)
             .ResolveAsync(async c =>
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
-                await c.RequireVenueRoleAsync(venue, VenueRole.Cashier);
+                await c.RequireCounterAsync(venue);
+                var uidArg = c.GetArgument<string?>("cardUid");
+                var qr = c.GetArgument<string?>("cardQrId")?.Trim();
+                // A till's device only sends what its reader read: the tap is the proof. Anyone else shows the printed secret.
+                var presence = qr is { Length: > 0 } ? CardPresence.Secret(qr)
+                    : c.Caller().IsKind(TiBilletClaims.DeviceKind) && uidArg is not null ? CardPresence.Tap
+                    : throw new DomainException(ErrorCodes.CardProofRequired, "The card must be present: tap it at the venue's till or give the secret printed on it.");
+                var card = uidArg is not null ? CardUid.Parse(uidArg)
+                    : (qr!.Length <= CardRegistryGrain.MaxQrLength ? await c.Service<CardStore>().FindByQrAsync(qr, c.CancellationToken) : null)?.Uid
+                      ?? throw new DomainException(ErrorCodes.UnknownCard, "No card has this printed secret.");
                 if (c.GetArgument<long?>("amount") is { } refundAmount)
                 {
                     c.RequireWithinLimit(refundAmount, o => o.MaxRefund, "A refund");
                 }
 
                 var request = new RefundRequest(
-                    IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"));
-                return await c.Grains().GetCard(CardUid.Parse(c.GetArgument<string>("cardUid"))).RefundAsync(request, c.CancellationToken);
+                    IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"), presence);
+                return await c.Grains().GetCard(card).RefundAsync(request, c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<MovementResultGraphType>>("badge")

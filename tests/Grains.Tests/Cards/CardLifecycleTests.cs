@@ -14,6 +14,10 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
 
     private static EmailAddress NewEmail() => EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org");
 
+    /// <summary>The signed-in owner links the card with its printed secret.</summary>
+    private static async Task<LinkCardResult> LinkAsync(TestNetwork net, CardUid card, IdempotencyKey key, EmailAddress email) =>
+        await net.Card(card).LinkToOwnerAsync(new OwnerLinkRequest(key, email, (await net.Card(card).GetDetailsAsync(Ct)).QrId), Ct);
+
     [Fact]
     public async Task Linking_an_anonymous_card_fuses_its_balances_into_the_user_wallet()
     {
@@ -25,7 +29,7 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
         var key = TestNetwork.NewKey();
         var email = NewEmail();
 
-        var link = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(key, email), Ct);
+        var link = await LinkAsync(net, card, key, email);
 
         Assert.Equal(CardState.Identified, link.Card.State);
         Assert.Equal(link.UserWallet, link.Card.Wallet);
@@ -36,14 +40,14 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
         Assert.Equal(1, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1 AND kind = $2", key.Value, (short)TransactionKind.Fusion));
 
         // The same link again is idempotent: it answers with the first movements and moves nothing more.
-        var again = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(key, email), Ct);
+        var again = await LinkAsync(net, card, key, email);
         Assert.Equal(link.UserWallet, again.UserWallet);
         Assert.Equal(link.Moved, again.Moved);
         Assert.Equal(1, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", key.Value));
 
         // Linked again under a new key, there is nothing left to move, and nothing is written.
         var fresh = TestNetwork.NewKey();
-        var relinked = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(fresh, email), Ct);
+        var relinked = await LinkAsync(net, card, fresh, email);
         Assert.Empty(relinked.Moved);
         Assert.Equal(0, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", fresh.Value));
 
@@ -60,26 +64,28 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Linking_is_refused_when_the_user_wallet_already_has_a_card_and_a_balance()
+    public async Task A_counter_link_is_refused_when_the_user_wallet_already_has_a_card_and_a_balance()
     {
         var net = await TestNetwork.CreateAsync(fixture.Grains);
         var (victim, attacker, other) = (await net.NewCardAsync(), await net.NewCardAsync(), await net.NewCardAsync());
         var email = NewEmail();
-        await net.Card(victim).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct);
+        await LinkAsync(net, victim, TestNetwork.NewKey(), email);
         await net.RefillAsync(victim, 1_000);
         await net.RefillAsync(attacker, 10);
 
-        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(attacker).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct));
+        // At a counter (mailed confirmation), knowing the e-mail never reaches the victim's balance: refused before any mail.
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(attacker).StartLinkAsync(new StartCardLinkRequest(TestNetwork.NewKey(), net.Venue, email), Ct));
 
         Assert.Equal(CardState.Anonymous, (await net.Card(attacker).GetDetailsAsync(Ct)).State);
         Assert.Equal(10, (await net.BalancesAsync(attacker))[net.Tlf.Id]);
-        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(victim).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), NewEmail()), Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => LinkAsync(net, victim, TestNetwork.NewKey(), NewEmail()));
 
         // With a card but no balance, a second card may join.
         var empty = NewEmail();
-        await net.Card(other).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), empty), Ct);
-        var joined = await net.Card(attacker).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), empty), Ct);
-        Assert.Equal(CardState.Identified, joined.Card.State);
+        await LinkAsync(net, other, TestNetwork.NewKey(), empty);
+        var joined = await net.Card(attacker).StartLinkAsync(new StartCardLinkRequest(TestNetwork.NewKey(), net.Venue, empty), Ct);
+        Assert.False(joined.Confirmed);
+        Assert.Equal(CardState.Anonymous, (await net.Card(attacker).GetDetailsAsync(Ct)).State);
     }
 
     [Fact]
@@ -88,14 +94,15 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
         var net = await TestNetwork.CreateAsync(fixture.Grains);
         var (lost, replacement) = (await net.NewCardAsync(), await net.NewCardAsync());
         var email = NewEmail();
-        var link = await net.Card(lost).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct);
+        var link = await LinkAsync(net, lost, TestNetwork.NewKey(), email);
         await net.RefillAsync(lost, 1_500);
         await net.Card(lost).GrantCashierAsync(net.Venue, Ct);
 
-        var declared = await net.Card(lost).DeclareLostAsync(Ct);
+        await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => net.Card(lost).DeclareLostAsync(NewEmail(), Ct));
+        var declared = await net.Card(lost).DeclareLostAsync(email, Ct);
         Assert.Equal(CardState.Lost, declared.State);
         Assert.Null(declared.Wallet);
-        Assert.Equal(CardState.Lost, (await net.Card(lost).DeclareLostAsync(Ct)).State);
+        Assert.Equal(CardState.Lost, (await net.Card(lost).DeclareLostAsync(email, Ct)).State);
 
         var pay = await net.PayAsync(lost, 100);
         Assert.False(pay.Approved);
@@ -103,9 +110,11 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
         Assert.Equal(DeclineReason.CardLost, (await net.RefillAsync(lost, 100)).Reason);
         Assert.False(await net.Card(lost).IsCashierAtAsync(net.Venue, Ct));
         await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(lost).GetBalancesAsync(null, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(lost).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => LinkAsync(net, lost, TestNetwork.NewKey(), email));
 
-        var relinked = await net.Card(replacement).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), email), Ct);
+        // The lost card counts as the owner's card: a counter link to this e-mail is refused; the owner links the new card.
+        await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(replacement).StartLinkAsync(new StartCardLinkRequest(TestNetwork.NewKey(), net.Venue, email), Ct));
+        var relinked = await LinkAsync(net, replacement, TestNetwork.NewKey(), email);
         Assert.Equal(link.UserWallet, relinked.UserWallet);
         Assert.Equal(1_500, (await net.BalancesAsync(replacement))[net.Tlf.Id]);
     }

@@ -24,13 +24,16 @@ public sealed class CardPaymentsTests(ClusterFixture fixture)
         await net.RefillAsync(card, 1_000);
         Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
 
-        await net.Card(card).DeclareLostAsync(Ct);
+        var email = EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org");
+        var link = await net.Card(card).LinkToOwnerAsync(new OwnerLinkRequest(TestNetwork.NewKey(), email, (await net.Card(card).GetDetailsAsync(Ct)).QrId), Ct);
+        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+        await net.Card(card).DeclareLostAsync(email, Ct);
         var key = TestNetwork.NewKey();
         var declined = await payments.PayAsync(card, net.Sale(100, key), Ct);
 
         Assert.False(declined.Approved);
         Assert.Equal(DeclineReason.CardLost, declined.Reason);
-        Assert.Equal(900, await LedgerSql.BalanceAsync(fixture.Database.DataSource, await CardWalletAsync(card), net.Tlf.Id));
+        Assert.Equal(800, await LedgerSql.BalanceAsync(fixture.Database.DataSource, link.UserWallet, net.Tlf.Id));
         Assert.Equal(0, await LedgerSql.ScalarAsync(fixture.Database.DataSource, "SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", key.Value));
     }
 
@@ -44,7 +47,8 @@ public sealed class CardPaymentsTests(ClusterFixture fixture)
         await net.RefillAsync(card, 1_000);
         Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
 
-        var link = await net.Card(card).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org")), Ct);
+        var link = await net.Card(card).LinkToOwnerAsync(
+            new OwnerLinkRequest(TestNetwork.NewKey(), EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org"), (await net.Card(card).GetDetailsAsync(Ct)).QrId), Ct);
         var paid = await payments.PayAsync(card, net.Sale(250), Ct);
 
         Assert.True(paid.Approved);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Tests.Support;
@@ -109,7 +110,7 @@ public sealed class WorkloadTests(ClusterFixture fixture)
             }
             else if (dice < 91)
             {
-                Record(key.Value, await net.Card(card).RefundAsync(new RefundRequest(key, net.Venue, net.Cashier, 1 + rnd.Next(500)), Ct));
+                Record(key.Value, await net.Card(card).RefundAsync(new RefundRequest(key, net.Venue, net.Cashier, 1 + rnd.Next(500), Presence: CardPresence.Tap), Ct));
             }
             else
             {

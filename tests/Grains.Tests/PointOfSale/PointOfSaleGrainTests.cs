@@ -252,7 +252,9 @@ public sealed class PointOfSaleGrainTests(ClusterFixture fixture)
         var (network, till, _) = await OpenTillAsync();
         var customer = await network.NewCardAsync();
         await network.RefillAsync(customer, 1_000);
-        await network.Card(customer).DeclareLostAsync(Ct);
+        var owner = EmailAddress.Parse($"u{Guid.NewGuid():N}@example.org");
+        await network.Card(customer).LinkToOwnerAsync(new OwnerLinkRequest(TestNetwork.NewKey(), owner, (await network.Card(customer).GetDetailsAsync(Ct)).QrId), Ct);
+        await network.Card(customer).DeclareLostAsync(owner, Ct);
 
         var balance = await till.TapAsync(new TapRequest(NewTapId(), Reader, customer.Value), Ct);
         await RequestAsync(till, 100);

@@ -1,3 +1,4 @@
+using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Tests.Support;
@@ -23,7 +24,7 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
         await net.IssueFedAsync(card, 500);
         await other.RefillAsync(card, 300);
 
-        var result = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier), Ct);
+        var result = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, Presence: CardPresence.Tap), Ct);
 
         Assert.True(result.Approved);
         Assert.Equal(1_200, result.CashReturned);
@@ -37,7 +38,7 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
         Assert.Equal(0, await LedgerSql.BalanceAsync(db, net.Tnf.MintWallet, net.Tnf.Id));
         Assert.Equal(500, await LedgerSql.BalanceAsync(db, net.VenueWallet, AssetId.Federated));
 
-        var nothing = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier), Ct);
+        var nothing = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, Presence: CardPresence.Tap), Ct);
         Assert.False(nothing.Approved);
         Assert.Equal(DeclineReason.NothingToRefund, nothing.Reason);
         await LedgerSql.AssertInvariantsAsync(db);
@@ -52,11 +53,11 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
         await net.RefillAsync(card, 1_000, net.Tnf.Id);
         await net.IssueFedAsync(card, 500);
 
-        var declined = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 900), Ct);
+        var declined = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 900, Presence: CardPresence.Tap), Ct);
         Assert.False(declined.Approved);
         Assert.Equal(DeclineReason.InsufficientFunds, declined.Reason);
 
-        var result = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 400), Ct);
+        var result = await net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 400, Presence: CardPresence.Tap), Ct);
         Assert.True(result.Approved);
         Assert.Equal(400, result.CashReturned);
         Assert.Equal(300, result.Burned);
@@ -64,8 +65,11 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
         var balances = await net.BalancesAsync(card);
         Assert.Equal(1_000, balances[net.Tnf.Id]);
         Assert.Equal(400, balances[AssetId.Federated]);
-        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 0), Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, card, 10), Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 0, Presence: CardPresence.Tap), Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, card, 10, Presence: CardPresence.Tap), Ct));
+        // Without the card at the counter (no tap, no printed secret, or a wrong one): refused before anything is looked at.
+        await DomainAssert.ThrowsAsync(ErrorCodes.CardProofRequired, () => net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 10), Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.CardProofRequired, () => net.Card(card).RefundAsync(new RefundRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 10, CardPresence.Secret("qr-wrong")), Ct));
     }
 
     [Fact]

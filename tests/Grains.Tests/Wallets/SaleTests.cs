@@ -193,9 +193,10 @@ public sealed class SaleTests(ClusterFixture fixture)
         var key = TestNetwork.NewKey();
         var first = await net.PayAsync(card, 300, key);
 
-        await net.Card(card).LinkToEmailAsync(new LinkCardRequest(TestNetwork.NewKey(), new EmailAddress($"{Guid.NewGuid():N}@example.org")), Ct);
+        var owner = new EmailAddress($"{Guid.NewGuid():N}@example.org");
+        await net.Card(card).LinkToOwnerAsync(new OwnerLinkRequest(TestNetwork.NewKey(), owner, (await net.Card(card).GetDetailsAsync(Ct)).QrId), Ct);
         var afterLink = await net.PayAsync(card, 300, key);
-        await net.Card(card).DeclareLostAsync(Ct);
+        await net.Card(card).DeclareLostAsync(owner, Ct);
         var afterLoss = await net.PayAsync(card, 300, key);
 
         Assert.True(first.Approved);

@@ -288,8 +288,8 @@ public sealed class VenueApiTests(TestFieldsSiloFixture silo)
         var pay = (await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
         var seenHere = await net.CardBalancesAsync(card, net.Venue);
         var voided = (await silo.PostAsync(
-            "mutation($k: String!, $v: ID!, $c: String!, $card: String!) { refund(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card) { approved cashReturned } }",
-            new { k = CashlessNetwork.NewKey(), v = net.Venue, c = net.Cashier, card }, net.Admin)).Data()["refund"]!;
+            "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $q: String!) { refund(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, cardQrId: $q) { approved cashReturned } }",
+            new { k = CashlessNetwork.NewKey(), v = net.Venue, c = net.Cashier, card, q = "qr-" + card }, net.Admin)).Data()["refund"]!;
 
         Assert.False(pay["approved"]!.GetValue<bool>());
         Assert.Equal("INSUFFICIENT_FUNDS", pay["reason"]!.GetValue<string>());

@@ -11,7 +11,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $a: Long!, $m: PaymentMeans!, $asset: ID) { refill(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, amount: $a, means: $m, assetId: $asset) { approved reason kind operationId movements { assetId amount fromWalletId toWalletId } balances { assetId amount } } }";
 
     private const string Refund =
-        "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $a: Long) { refund(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, amount: $a) { approved reason cashReturned burned owedToVenue operationId movements { assetId amount fromWalletId toWalletId } balances { assetId amount } } }";
+        "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $q: String, $a: Long) { refund(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, cardQrId: $q, amount: $a) { approved reason cashReturned burned owedToVenue operationId movements { assetId amount fromWalletId toWalletId } balances { assetId amount } } }";
 
     private const string Badge =
         "mutation($k: String!, $v: ID!, $card: String!, $asset: ID!) { badge(idempotencyKey: $k, venueId: $v, cardUid: $card, assetId: $asset) { approved reason kind operationId movements { assetId amount fromWalletId toWalletId } balances { assetId amount } } }";
@@ -20,7 +20,7 @@ public sealed class CounterApiTests(TestFieldsSiloFixture silo)
         silo.PostAsync(Refill, new { k = key, v = net.Venue, c = cashier ?? net.Cashier, card, a = amount, m = means, asset }, net.Admin);
 
     private Task<GraphQLResponse> RefundAsync(CashlessNetwork net, string card, long? amount, string key, string? cashier = null) =>
-        silo.PostAsync(Refund, new { k = key, v = net.Venue, c = cashier ?? net.Cashier, card, a = amount }, net.Admin);
+        silo.PostAsync(Refund, new { k = key, v = net.Venue, c = cashier ?? net.Cashier, card, q = "qr-" + card, a = amount }, net.Admin);
 
     /// <summary>Gives the card <paramref name="amount"/> of FED and returns it.</summary>
     private static async Task<string> IssueFedAsync(CashlessNetwork net, string card, long amount)

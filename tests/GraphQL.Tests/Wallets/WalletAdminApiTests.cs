@@ -1,3 +1,4 @@
+using TiBillet.GraphQL.Tests.Trust;
 using TiBillet.Testing;
 using static TiBillet.Testing.CashlessNetwork;
 
@@ -353,8 +354,7 @@ public sealed class WalletAdminApiTests(TestFieldsSiloFixture silo)
         var strangersCard = await a.FundedCardAsync(100);
         var (_, ownerEmail, owner) = await silo.UserAsync();
         var (_, _, stranger) = await silo.UserAsync();
-        var link = (await silo.PostAsync("mutation($k: String!, $v: ID!, $u: String!, $e: String!) { linkCard(idempotencyKey: $k, venueId: $v, uid: $u, email: $e) { userWalletId } }",
-            new { k = CashlessNetwork.NewKey(), v = a.Venue, u = card, e = ownerEmail }, a.Admin)).Data()["linkCard"]!;
+        var link = (await silo.LinkMyCardAsync(card, silo.CustomerBearer(ownerEmail))).Data()["linkMyCard"]!;
         var userWallet = link["userWalletId"]!.GetValue<string>();
         var everything = new Dictionary<string, long> { [a.Tlf] = 300, [b.Tlf] = 400 };
 
