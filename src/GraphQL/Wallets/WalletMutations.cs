@@ -87,21 +87,31 @@ public sealed class WalletMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
-                await c.RequireCounterAsync(venue);
-                var uidArg = c.GetArgument<string?>("cardUid");
-                var qr = c.GetArgument<string?>("cardQrId")?.Trim();
-                // A till's device only sends what its reader read: the tap is the proof. Anyone else shows the printed secret.
-                var presence = qr is { Length: > 0 } ? CardPresence.Secret(qr)
-                    : c.Caller().IsKind(TiBilletClaims.DeviceKind) && uidArg is not null ? CardPresence.Tap
-                    : throw new DomainException(ErrorCodes.CardProofRequired, "The card must be present: tap it at the venue's till or give the secret printed on it.");
-                var card = uidArg is not null ? CardUid.Parse(uidArg)
-                    : (qr!.Length <= CardRegistryGrain.MaxQrLength ? await c.Service<CardStore>().FindByQrAsync(qr, c.CancellationToken) : null)?.Uid
-                      ?? throw new DomainException(ErrorCodes.UnknownCard, "No card has this printed secret.");
+                // The venue's own till device (its reader read the card) or a CASHIER of the venue.
+                var isDevice = c.Caller().IsKind(TiBilletClaims.DeviceKind);
+                if (isDevice)
+                {
+                    VenueAccess.RequireDeviceOf(c.Caller(), venue.Value);
+                }
+                else
+                {
+                    await c.RequireCounterAsync(venue);
+                }
+
                 if (c.GetArgument<long?>("amount") is { } refundAmount)
                 {
                     c.RequireWithinLimit(refundAmount, o => o.MaxRefund, "A refund");
                 }
 
+                var uidArg = c.GetArgument<string?>("cardUid");
+                var qr = c.GetArgument<string?>("cardQrId")?.Trim();
+                // A till's device only sends what its reader read: the tap is the proof. Anyone else shows the printed secret.
+                var presence = qr is { Length: > 0 } ? CardPresence.Secret(qr)
+                    : isDevice && uidArg is not null ? CardPresence.Tap
+                    : throw new DomainException(ErrorCodes.CardProofRequired, "The card must be present: tap it at the venue's till or give the secret printed on it.");
+                var card = uidArg is not null ? CardUid.Parse(uidArg)
+                    : (qr!.Length <= CardRegistryGrain.MaxQrLength ? await c.Service<CardStore>().FindByQrAsync(qr, c.CancellationToken) : null)?.Uid
+                      ?? throw new DomainException(ErrorCodes.UnknownCard, "No card has this printed secret.");
                 var request = new RefundRequest(
                     IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")), venue, CardUid.Parse(c.GetArgument<string>("cashierUid")), c.GetArgument<long?>("amount"), presence);
                 return await c.Grains().GetCard(card).RefundAsync(request, c.CancellationToken);

@@ -428,11 +428,13 @@ public sealed class CardApiTests(TestFieldsSiloFixture silo)
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var (first, second) = (await net.FundedCardAsync(400), await net.FundedCardAsync(300));
         var key = CashlessNetwork.NewKey();
-        (await LinkAsync(net, first, NewEmail(), key)).Data();
+        var owner = NewEmail();
+        (await LinkAsync(net, first, owner, key)).Data();
         var secondBefore = await CardAsync(net.Admin, second);
         var ledger = await silo.LedgerRowsAsync();
 
-        var response = await LinkAsync(net, second, NewEmail(), key);
+        // The same customer's key (keys are scoped to their customer): another card under it is another request.
+        var response = await LinkAsync(net, second, owner, key);
 
         Assert.Equal("CONFLICT", response.ErrorCode());
         Assert.Equal(secondBefore.ToJsonString(), (await CardAsync(net.Admin, second)).ToJsonString());

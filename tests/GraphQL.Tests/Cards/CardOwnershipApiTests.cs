@@ -1,3 +1,5 @@
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Wallets;
 using System.Text.Json.Nodes;
 using TiBillet.GraphQL.Tests.Trust;
 using TiBillet.Testing;
@@ -59,7 +61,7 @@ public sealed class CardOwnershipApiTests(OwnershipSiloFixture silo)
         Assert.Equal(linked.ToJsonString(), replay.ToJsonString());
         Assert.Equal(ledger + 1, await silo.LedgerRowsAsync());
         Assert.Equal(600, await net.TlfBalanceAsync(card));
-        Assert.Equal(1, await silo.ScalarAsync("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", key));
+        Assert.Equal(1, await silo.ScalarAsync("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1", IdempotencyScope.ForVenue(VenueId.Parse(net.Venue), key).Value));
         // The owner now sees the card among theirs.
         var mine = (await silo.PostAsync("{ myCards { uid state } }", authorization: silo.CustomerBearer(email))).Data()["myCards"]!.AsArray();
         Assert.Equal(card, Assert.Single(mine)!["uid"]!.GetValue<string>());

@@ -16,9 +16,10 @@ public sealed class CustomerWalletApiTests(TestFieldsSiloFixture silo)
         var net = await CashlessNetwork.CreateAsync(silo.Client);
         var card = await net.FundedCardAsync(cents);
         var email = NewEmail();
-        (await silo.PostAsync("mutation($k: String!, $v: ID!, $u: String!, $e: String!) { linkCard(idempotencyKey: $k, venueId: $v, uid: $u, email: $e) { userWalletId } }",
-            new { k = CashlessNetwork.NewKey(), v = net.Venue, u = card, e = email }, net.Admin)).Data();
-        return (net, card, email, await silo.CustomerTokenAsync(email));
+        var bearer = await silo.CustomerTokenAsync(email);
+        (await silo.PostAsync("mutation($k: String!, $q: String!) { linkMyCard(input: {idempotencyKey: $k, qrId: $q}) { userWalletId } }",
+            new { k = CashlessNetwork.NewKey(), q = "qr-" + card }, bearer)).Data();
+        return (net, card, email, bearer);
     }
 
     [Fact]

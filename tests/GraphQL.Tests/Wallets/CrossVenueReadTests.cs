@@ -133,8 +133,8 @@ public sealed class CrossVenueReadTests(TestFieldsSiloFixture silo)
         var mine = await net.FundedCardAsync(300);
         var someoneElse = await net.FundedCardAsync(300);
         var email = $"customer-{Guid.NewGuid():N}@test.localhost";
-        (await silo.PostAsync("mutation($k: String!, $v: ID!, $u: String!, $e: String!) { linkCard(idempotencyKey: $k, venueId: $v, uid: $u, email: $e) { userWalletId } }",
-            new { k = CashlessNetwork.NewKey(), v = net.Venue, u = mine, e = email }, net.Admin)).Data();
+        (await silo.PostAsync("mutation($k: String!, $q: String!) { linkMyCard(input: {idempotencyKey: $k, qrId: $q}) { userWalletId } }",
+            new { k = CashlessNetwork.NewKey(), q = "qr-" + mine }, "Bearer " + silo.Services.GetRequiredService<TokenIssuer>().IssueCustomer(EmailAddress.Parse(email)).Token)).Data();
         var customer = "Bearer " + silo.Services.GetRequiredService<TokenIssuer>().IssueCustomer(EmailAddress.Parse(email)).Token;
 
         var own = await silo.PostAsync(Card, new { u = mine }, customer);

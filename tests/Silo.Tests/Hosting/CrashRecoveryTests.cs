@@ -1,3 +1,5 @@
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Wallets;
 using System.Collections.Concurrent;
 using Npgsql;
 using TiBillet.Testing;
@@ -89,7 +91,7 @@ public sealed class CrashRecoveryTests
         async Task<long> OperationsWithKeyAsync(string key)
         {
             await using var cmd = db.CreateCommand("SELECT count(*) FROM ledger_operations WHERE idempotency_key = $1");
-            cmd.Parameters.Add(new() { Value = key });
+            cmd.Parameters.Add(new() { Value = IdempotencyScope.ForVenue(VenueId.Parse(net.Venue), key).Value });
             return (long)(await cmd.ExecuteScalarAsync(ct))!;
         }
 
