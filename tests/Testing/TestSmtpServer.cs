@@ -16,23 +16,32 @@ public sealed partial class TestSmtpServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Channel> _inboxes = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stop = new();
-    private readonly SmtpServer.SmtpServer _server;
-    private readonly Task _running;
+    private SmtpServer.SmtpServer _server = null!;
+    private Task _running = Task.CompletedTask;
 
     public TestSmtpServer()
     {
-        Port = FreePort.Next();
-        var options = new SmtpServerOptionsBuilder()
-            .ServerName("localhost")
-            .Endpoint(e => e.Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port)))
-            .Build();
-        var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new Store(this));
-        _server = new SmtpServer.SmtpServer(options, services);
-        _running = _server.StartAsync(_stop.Token);
+        // A free port can be taken by another test process between the probe and the bind: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Next();
+            var options = new SmtpServerOptionsBuilder()
+                .ServerName("localhost")
+                .Endpoint(e => e.Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port)))
+                .Build();
+            var services = new SmtpServer.ComponentModel.ServiceProvider();
+            services.Add(new Store(this));
+            _server = new SmtpServer.SmtpServer(options, services);
+            _running = _server.StartAsync(_stop.Token);
+            // The bind happens at once; a server still running after a moment holds its port.
+            if (Task.WaitAny([_running], TimeSpan.FromMilliseconds(200)) < 0 || !_running.IsFaulted || attempt == 5)
+            {
+                return;
+            }
+        }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>Every message received so far.</summary>
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
