@@ -142,6 +142,50 @@ public sealed class LedgerChainCoverageTests : IAsyncLifetime
         Assert.Contains(verdict.Mismatches, m => m.Kind == "CHAIN" && m.Detail.Contains(one.WriterId.ToString(), StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_link_hashed_the_version_1_way_before_the_migration_still_verifies_that_way()
+    {
+        await using (var writer = NewWriter())
+        {
+            await WriteSalesAsync(writer, 1);
+        }
+
+        // Rehash the only link as a writer did before migration 0007, and mark it version 1, as the migration leaves old links.
+        var (writerId, op, kind, key, requestHash) = (Guid.Empty, Guid.Empty, (short)0, "", Array.Empty<byte>());
+        var lines = new List<(int Position, Guid Asset, long Amount, Guid From, Guid To)>();
+        await using (var cmd = Db.CreateCommand(
+            """
+            SELECT o.writer_id, o.operation_id, o.kind, o.idempotency_key, o.request_hash, t.position, t.asset_id, t.amount, t.from_wallet, t.to_wallet
+            FROM ledger_operations o JOIN ledger_transactions t USING (operation_id) ORDER BY t.position
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                (writerId, op, kind, key, requestHash) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetInt16(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4));
+                lines.Add((reader.GetInt32(5), reader.GetGuid(6), reader.GetInt64(7), reader.GetGuid(8), reader.GetGuid(9)));
+            }
+        }
+
+        using var chain = new LedgerChain(LedgerChain.Genesis, writerId, 1, version: 1);
+        chain.AppendLegacyOperation(op, (TransactionKind)kind, key, requestHash);
+        foreach (var l in lines)
+        {
+            chain.AppendLegacyLine(l.Position, l.Asset, l.Amount, l.From, l.To);
+        }
+
+        var legacyHash = chain.Finish();
+        await LedgerSql.ScalarAsync(Db, "UPDATE ledger_chain SET chain_version = 1, hash = $1 RETURNING 0", legacyHash);
+        await LedgerSql.ScalarAsync(Db, "UPDATE ledger_writer_heads SET hash = $1 RETURNING 0", legacyHash);
+
+        var verdict = await VerifyAsync();
+        Assert.True(verdict.Clean, string.Join("; ", verdict.Mismatches.Select(m => m.Detail)));
+
+        // What version 1 covered is still checked.
+        await ExecuteAsync($"UPDATE ledger_operations SET idempotency_key = 'tampered-key' WHERE operation_id = {FirstOperation}");
+        Assert.Contains((await VerifyAsync()).Mismatches, m => m.Kind == "CHAIN");
+    }
+
     private LedgerWriter NewWriter() =>
         new(Db, Options.Create(new LedgerWriterOptions()), NullLogger<LedgerWriter>.Instance);
 
