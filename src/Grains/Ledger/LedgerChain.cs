@@ -8,7 +8,9 @@ namespace TiBillet.Grains.Ledger;
 /// <summary>
 /// The canonical encoding of one batch for its writer's hash chain. The writer and <see cref="LedgerVerifier"/> feed the
 /// same fields in the same order (operations as stored, lines by position), so any edited, added or removed row changes
-/// the link's hash. Fields are buffered and hashed once, which is much cheaper than many small hash updates.
+/// the link's hash. Version 2 (<see cref="CurrentVersion"/>) covers every stored column that history and reports read;
+/// links of version 1, written before, covered fewer and are still verified the way they were written. Fields are
+/// buffered and hashed once, which is much cheaper than many small hash updates.
 /// </summary>
 public sealed class LedgerChain : IDisposable
 {
@@ -19,27 +21,62 @@ public sealed class LedgerChain : IDisposable
     /// <summary>The previous hash of the first link of every chain.</summary>
     public static byte[] Genesis => new byte[HashLength];
 
-    public LedgerChain(byte[] previousHash, Guid writerId, long height)
+    /// <summary>The version the writer writes: every stored fact of an operation and of each line.</summary>
+    public const short CurrentVersion = 2;
+
+    public LedgerChain(byte[] previousHash, Guid writerId, long height, short version = CurrentVersion)
     {
         _buffer.Write(previousHash);
+        if (version != 1)
+        {
+            // Version 1 had no version field; later versions name theirs, so one encoding is never read as another.
+            AppendInt64(version);
+        }
+
         AppendGuid(writerId);
         AppendInt64(height);
     }
 
-    public void AppendOperation(Guid operationId, TransactionKind kind, string idempotencyKey, byte[] requestHash)
+    /// <summary>The timestamp as stored and hashed: PostgreSQL keeps microseconds, so finer ticks are dropped first.</summary>
+    public static DateTime StoredTime(DateTime utc) => new(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
+
+    /// <summary>An operation, version 2: every column of its row except where it is chained (writer, height).</summary>
+    public void AppendOperation(Guid operationId, TransactionKind kind, string idempotencyKey, byte[] requestHash, byte[] result,
+        string? venue, string? card, DateTime createdAt, long externalAmount, PaymentMeans externalMeans)
+    {
+        AppendLegacyOperation(operationId, kind, idempotencyKey, requestHash);
+        AppendBytes(result);
+        AppendText(venue);
+        AppendText(card);
+        AppendInt64(createdAt.Ticks);
+        AppendInt64(externalAmount);
+        AppendInt64((short)externalMeans);
+    }
+
+    /// <summary>A line, version 2: every column of its row except its generated id and where it is chained.</summary>
+    public void AppendLine(int position, Guid operationId, TransactionKind kind, Guid asset, long amount, Guid from, Guid to,
+        string? venue, string? card, DateTime createdAt)
+    {
+        AppendLegacyLine(position, asset, amount, from, to);
+        AppendGuid(operationId);
+        AppendInt64((short)kind);
+        AppendText(venue);
+        AppendText(card);
+        AppendInt64(createdAt.Ticks);
+    }
+
+    /// <summary>An operation as version 1 hashed it.</summary>
+    public void AppendLegacyOperation(Guid operationId, TransactionKind kind, string idempotencyKey, byte[] requestHash)
     {
         _buffer.Write("op"u8);
         AppendGuid(operationId);
         AppendInt64((short)kind);
-        var length = Encoding.UTF8.GetByteCount(idempotencyKey);
-        AppendInt64(length);
-        Encoding.UTF8.GetBytes(idempotencyKey, _buffer.GetSpan(length));
-        _buffer.Advance(length);
-        AppendInt64(requestHash.Length);
-        _buffer.Write(requestHash);
+        AppendText(idempotencyKey);
+        AppendBytes(requestHash);
     }
 
-    public void AppendLine(int position, Guid asset, long amount, Guid from, Guid to)
+    /// <summary>A line as version 1 hashed it.</summary>
+    public void AppendLegacyLine(int position, Guid asset, long amount, Guid from, Guid to)
     {
         _buffer.Write("ln"u8);
         AppendInt64(position);
@@ -59,6 +96,27 @@ public sealed class LedgerChain : IDisposable
     public void Dispose()
     {
         // Nothing pooled: kept disposable so callers scope it.
+    }
+
+    private void AppendText(string? value)
+    {
+        if (value is null)
+        {
+            // -1 tells a missing value from an empty one.
+            AppendInt64(-1);
+            return;
+        }
+
+        var length = Encoding.UTF8.GetByteCount(value);
+        AppendInt64(length);
+        Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
+        _buffer.Advance(length);
+    }
+
+    private void AppendBytes(byte[] value)
+    {
+        AppendInt64(value.Length);
+        _buffer.Write(value);
     }
 
     private void AppendGuid(Guid value)

@@ -13,8 +13,9 @@ public sealed record LedgerMismatch(string Kind, string Detail);
 public sealed record LedgerVerification(bool Clean, int Chains, long Links, long Transactions, long BalanceRows, ImmutableArray<LedgerMismatch> Mismatches);
 
 /// <summary>
-/// Recomputes every writer's hash chain from the stored operations and lines, and every balance from the transaction rows,
-/// and checks the invariants (each asset sums to zero; only mints are negative). Read-only SQL; streams the ledger once.
+/// Recomputes every writer's hash chain from the stored operations and lines, checks that each chain ends at its writer's
+/// head, recomputes every balance from the transaction rows, and checks the invariants (each asset sums to zero; only
+/// mints are negative). Read-only SQL; streams the ledger once.
 /// Every query runs in one REPEATABLE READ transaction: under traffic, a batch committed during the check is either
 /// wholly seen (link, operations, lines and balances) or not at all, so it is never reported as a mismatch.
 /// </summary>
@@ -40,12 +41,12 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
         // Links, in chain order.
         var links = new Dictionary<(Guid, long), Link>();
         var chains = new Dictionary<Guid, List<Link>>();
-        await using (var cmd = Command("SELECT writer_id, height, prev_hash, hash, operation_count, transaction_count FROM ledger_chain ORDER BY writer_id, height"))
+        await using (var cmd = Command("SELECT writer_id, height, prev_hash, hash, operation_count, transaction_count, chain_version FROM ledger_chain ORDER BY writer_id, height"))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var link = new Link(reader.GetGuid(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3), reader.GetInt32(4), reader.GetInt32(5));
+                var link = new Link(reader.GetGuid(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt16(6));
                 links[(link.Writer, link.Height)] = link;
                 if (!chains.TryGetValue(link.Writer, out var chain))
                 {
@@ -76,13 +77,16 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
             }
         }
 
+        await CheckHeadsAsync(Command, chains, Report, cancellationToken);
+
         // Recompute each link's hash from its operations and lines.
         long transactions = 0;
         var seen = new HashSet<(Guid, long)>();
         await using (var cmd = Command(
             """
             SELECT t.writer_id, t.height, t.position, t.operation_id, o.kind, o.idempotency_key, o.request_hash, t.asset_id, t.amount, t.from_wallet, t.to_wallet,
-                   o.writer_id, o.height
+                   o.writer_id, o.height, o.result, o.venue_id, o.card_uid, o.created_at, o.external_amount, o.external_means,
+                   t.kind, t.venue_id, t.card_uid, t.created_at
             FROM ledger_transactions t LEFT JOIN ledger_operations o ON o.operation_id = t.operation_id
             ORDER BY t.writer_id, t.height, t.position
             """))
@@ -91,6 +95,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
             LedgerChain? hasher = null;
             (Guid Writer, long Height) current = default;
             Guid currentOp = default;
+            short version = LedgerChain.CurrentVersion;
             int operations = 0, lines = 0;
 
             void Close()
@@ -124,8 +129,9 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
                     Close();
                     current = key;
                     seen.Add(key);
-                    var previous = links.TryGetValue(key, out var link) ? link.PrevHash : LedgerChain.Genesis;
-                    hasher = new LedgerChain(previous, key.Item1, key.Item2);
+                    var found = links.TryGetValue(key, out var link);
+                    version = found ? link!.Version : LedgerChain.CurrentVersion;
+                    hasher = new LedgerChain(found ? link!.PrevHash : LedgerChain.Genesis, key.Item1, key.Item2, version);
                     currentOp = default;
                     operations = 0;
                     lines = 0;
@@ -145,12 +151,30 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
 
                 if (op != currentOp)
                 {
-                    hasher!.AppendOperation(op, (TransactionKind)reader.GetInt16(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6));
+                    if (version == 1)
+                    {
+                        hasher!.AppendLegacyOperation(op, (TransactionKind)reader.GetInt16(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6));
+                    }
+                    else
+                    {
+                        hasher!.AppendOperation(op, (TransactionKind)reader.GetInt16(4), reader.GetString(5), reader.GetFieldValue<byte[]>(6), reader.GetFieldValue<byte[]>(13),
+                            TextOrNull(reader, 14), TextOrNull(reader, 15), reader.GetDateTime(16), reader.GetInt64(17), (PaymentMeans)reader.GetInt16(18));
+                    }
+
                     currentOp = op;
                     operations++;
                 }
 
-                hasher!.AppendLine(reader.GetInt32(2), reader.GetGuid(7), reader.GetInt64(8), reader.GetGuid(9), reader.GetGuid(10));
+                if (version == 1)
+                {
+                    hasher!.AppendLegacyLine(reader.GetInt32(2), reader.GetGuid(7), reader.GetInt64(8), reader.GetGuid(9), reader.GetGuid(10));
+                }
+                else
+                {
+                    hasher!.AppendLine(reader.GetInt32(2), op, (TransactionKind)reader.GetInt16(19), reader.GetGuid(7), reader.GetInt64(8), reader.GetGuid(9), reader.GetGuid(10),
+                        TextOrNull(reader, 20), TextOrNull(reader, 21), reader.GetDateTime(22));
+                }
+
                 lines++;
             }
 
@@ -204,6 +228,59 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
         return new LedgerVerification(mismatches.Count == 0, chains.Count, links.Count, transactions, balanceRows, mismatches.ToImmutable());
     }
 
+    /// <summary>
+    /// Each chain must end at its writer's head, and each head and registered writer must have a chain: a chain cut at its
+    /// end, or removed with all its rows, leaves a head (or a writer row) behind that no longer matches.
+    /// </summary>
+    private static async Task CheckHeadsAsync(Func<string, NpgsqlCommand> command, Dictionary<Guid, List<Link>> chains, Action<string, string> report, CancellationToken cancellationToken)
+    {
+        var heads = new Dictionary<Guid, (long Height, byte[] Hash)>();
+        await using (var cmd = command("SELECT writer_id, height, hash FROM ledger_writer_heads"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                heads[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetFieldValue<byte[]>(2));
+            }
+        }
+
+        foreach (var (writer, head) in heads)
+        {
+            if (!chains.TryGetValue(writer, out var chain))
+            {
+                report("CHAIN", $"writer {writer}: head at height {head.Height} but no chain (a whole chain was removed)");
+                continue;
+            }
+
+            var last = chain[^1];
+            if (last.Height != head.Height || !last.Hash.AsSpan().SequenceEqual(head.Hash))
+            {
+                report("CHAIN", $"writer {writer}: chain ends at height {last.Height}, its head is at height {head.Height} (the end of the chain was cut off or replaced)");
+            }
+        }
+
+        foreach (var writer in chains.Keys.Where(w => !heads.ContainsKey(w)))
+        {
+            report("CHAIN", $"writer {writer}: chain without a head");
+        }
+
+        // A writer registers in the transaction of its first batch, so every registered writer has a chain.
+        await using (var cmd = command("SELECT w.writer_id FROM ledger_writers w WHERE NOT EXISTS (SELECT 1 FROM ledger_writer_heads h WHERE h.writer_id = w.writer_id)"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var writer = reader.GetGuid(0);
+                if (!chains.ContainsKey(writer))
+                {
+                    report("CHAIN", $"writer {writer}: registered, but neither head nor chain (a whole chain was removed)");
+                }
+            }
+        }
+    }
+
+    private static string? TextOrNull(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     private static async Task ReportRowsAsync(NpgsqlConnection conn, NpgsqlTransaction snapshot, string sql, Action<NpgsqlDataReader> report, CancellationToken cancellationToken)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, snapshot);
@@ -214,5 +291,5 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource)
         }
     }
 
-    private sealed record Link(Guid Writer, long Height, byte[] PrevHash, byte[] Hash, int Operations, int Transactions);
+    private sealed record Link(Guid Writer, long Height, byte[] PrevHash, byte[] Hash, int Operations, int Transactions, short Version);
 }

@@ -24,9 +24,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private const string InsertOperationsSql =
         """
         INSERT INTO ledger_operations (operation_id, idempotency_key, request_hash, kind, result, venue_id, card_uid,
-                                       external_amount, external_means, writer_id, height)
+                                       external_amount, external_means, writer_id, height, created_at)
         SELECT o.operation_id, o.idempotency_key, o.request_hash, o.kind, o.result, o.venue_id, o.card_uid,
-               o.external_amount, o.external_means, $10, $11
+               o.external_amount, o.external_means, $10, $11, $12
         FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::smallint[], $5::bytea[], $6::text[], $7::text[], $8::bigint[], $9::smallint[])
             AS o(operation_id, idempotency_key, request_hash, kind, result, venue_id, card_uid, external_amount, external_means)
         """;
@@ -38,8 +38,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private const string InsertTransactionsSql =
         """
-        INSERT INTO ledger_transactions (operation_id, writer_id, height, position, kind, asset_id, amount, from_wallet, to_wallet, venue_id, card_uid)
-        SELECT t.operation_id, $1, $2, t.position, t.kind, t.asset_id, t.amount, t.from_wallet, t.to_wallet, t.venue_id, t.card_uid
+        INSERT INTO ledger_transactions (operation_id, writer_id, height, position, kind, asset_id, amount, from_wallet, to_wallet, venue_id, card_uid, created_at)
+        SELECT t.operation_id, $1, $2, t.position, t.kind, t.asset_id, t.amount, t.from_wallet, t.to_wallet, t.venue_id, t.card_uid, $12
         FROM unnest($3::uuid[], $4::integer[], $5::smallint[], $6::uuid[], $7::bigint[], $8::uuid[], $9::uuid[], $10::text[], $11::text[])
             AS t(operation_id, position, kind, asset_id, amount, from_wallet, to_wallet, venue_id, card_uid)
         """;
@@ -71,7 +71,15 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     private const string KeyLookupsOnlySql = "SET LOCAL enable_seqscan = off";
 
     private const string InsertLinkSql =
-        "INSERT INTO ledger_chain (writer_id, height, prev_hash, hash, operation_count, transaction_count) VALUES ($1, $2, $3, $4, $5, $6)";
+        "INSERT INTO ledger_chain (writer_id, height, prev_hash, hash, operation_count, transaction_count, chain_version) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+    // The head moves with each link, in the same transaction, so a chain cut at its end no longer ends at its head. The
+    // guard keeps a head from going back (a stale tip's batch fails on the link's key before it gets here anyway).
+    private const string UpsertHeadSql =
+        """
+        INSERT INTO ledger_writer_heads AS h (writer_id, height, hash) VALUES ($1, $2, $3)
+        ON CONFLICT (writer_id) DO UPDATE SET height = excluded.height, hash = excluded.hash, updated_at = now() WHERE h.height < excluded.height
+        """;
 
     private const string InsertWriterSql =
         "INSERT INTO ledger_writers (writer_id, host, process_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
@@ -317,18 +325,20 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         }
 
         var height = _height + 1;
+        // One time for the batch's rows, chosen here so that the chain hashes what is stored.
+        var at = LedgerChain.StoredTime(DateTime.UtcNow);
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var conn = await TakeLaneAsync();
         NpgsqlTransaction? tx = null;
         try
         {
             tx = await conn.BeginTransactionAsync();
-            var rows = BuildRows(batch, null, height);
+            var rows = BuildRows(batch, null, height, at);
             var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             List<WalletAssetBalance> balances;
             try
             {
-                balances = await ExecuteRowsAsync(conn, tx, rows, height, ClaimCommand(batch, height, optimistic: true));
+                balances = await ExecuteRowsAsync(conn, tx, rows, height, ClaimCommand(batch, height, at, optimistic: true));
             }
             catch (PostgresException ex) when (IsUsedKey(ex))
             {
@@ -626,6 +636,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         var n = batch.Count;
         var outcomes = new LedgerCommit[n];
         var height = _height + 1;
+        // One time for the batch's rows, chosen here so that the chain hashes what is stored.
+        var at = LedgerChain.StoredTime(DateTime.UtcNow);
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var conn = await TakeLaneAsync();
         HashSet<Guid>? accepted = null;
@@ -634,12 +646,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             // The common case: every key is new. Claims, rows, deltas and link travel in one round trip; if some key turns
             // out to be used already, roll back and take the two-step path below.
             await using var tx = await conn.BeginTransactionAsync();
-            var rows = BuildRows(batch, null, height);
+            var rows = BuildRows(batch, null, height, at);
             var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             List<WalletAssetBalance>? balances = null;
             try
             {
-                balances = await ExecuteRowsAsync(conn, tx, rows, height, ClaimCommand(batch, height, optimistic: true));
+                balances = await ExecuteRowsAsync(conn, tx, rows, height, ClaimCommand(batch, height, at, optimistic: true));
             }
             catch (PostgresException ex) when (IsUsedKey(ex))
             {
@@ -658,7 +670,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         await using (var tx = await conn.BeginTransactionAsync())
         {
             // 1. Claim the keys. A key already claimed (earlier, or by a batch-mate) is a duplicate: nothing of it is written.
-            accepted = await ClaimKeysAsync(conn, tx, batch, height);
+            accepted = await ClaimKeysAsync(conn, tx, batch, height, at);
             Dictionary<string, StoredOperation>? existing = null;
             for (var i = 0; i < n; i++)
             {
@@ -686,7 +698,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
             // 2. Rows, sequences, aggregated deltas and the chain link of the accepted entries, in one round trip.
             var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-            var rows = BuildRows(batch, accepted, height);
+            var rows = BuildRows(batch, accepted, height, at);
             var balances = await ExecuteRowsAsync(conn, tx, rows, height, null);
             var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             await CommitAsync(tx);
@@ -771,7 +783,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
     }
 
     /// <summary>The rows of a batch (all entries, or only <paramref name="accepted"/> ones) and its chain link hash.</summary>
-    private Rows BuildRows(IReadOnlyList<Pending> batch, HashSet<Guid>? accepted, long height)
+    private Rows BuildRows(IReadOnlyList<Pending> batch, HashSet<Guid>? accepted, long height, DateTime at)
     {
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         var lineCount = 0;
@@ -787,7 +799,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             }
         }
 
-        var r = new Rows(lineCount, seqCount) { Operations = operations };
+        var r = new Rows(lineCount, seqCount) { Operations = operations, At = at };
         var deltas = new Dictionary<(Guid Wallet, Guid Asset), long>(lineCount * 2);
         using var chain = new LedgerChain(_tip, WriterId, height);
         var line = 0;
@@ -800,7 +812,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
                 continue;
             }
 
-            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash);
+            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash, e.Result, e.Venue?.Value, e.Card?.Value, at, e.ExternalAmount, e.ExternalMeans);
             foreach (var l in e.Lines)
             {
                 r.TOp[line] = e.OperationId;
@@ -812,7 +824,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
                 r.TTo[line] = l.To.Value;
                 r.TVenue[line] = e.Venue?.Value;
                 r.TCard[line] = e.Card?.Value;
-                chain.AppendLine(line, l.Asset.Value, l.Amount, l.From.Value, l.To.Value);
+                chain.AppendLine(line, e.OperationId, e.Kind, l.Asset.Value, l.Amount, l.From.Value, l.To.Value, e.Venue?.Value, e.Card?.Value, at);
                 if (l.Amount != 0)
                 {
                     AddDelta(deltas, l.From.Value, l.Asset.Value, -l.Amount);
@@ -868,7 +880,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         write.BatchCommands.Add(Command(InsertTransactionsSql,
             Scalar(WriterId), Scalar(height), Array(NpgsqlDbType.Uuid, r.TOp), Array(NpgsqlDbType.Integer, r.TPos), Array(NpgsqlDbType.Smallint, r.TKind),
             Array(NpgsqlDbType.Uuid, r.TAsset), Array(NpgsqlDbType.Bigint, r.TAmount), Array(NpgsqlDbType.Uuid, r.TFrom), Array(NpgsqlDbType.Uuid, r.TTo),
-            Array(NpgsqlDbType.Text, r.TVenue), Array(NpgsqlDbType.Text, r.TCard)));
+            Array(NpgsqlDbType.Text, r.TVenue), Array(NpgsqlDbType.Text, r.TCard), Scalar(r.At)));
         if (r.SWallet.Length > 0)
         {
             write.BatchCommands.Add(Command(InsertSequencesSql, Array(NpgsqlDbType.Uuid, r.SWallet), Array(NpgsqlDbType.Bigint, r.SSeq), Array(NpgsqlDbType.Uuid, r.SOp)));
@@ -879,7 +891,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             write.BatchCommands.Add(Command(UpsertBalancesSql, Array(NpgsqlDbType.Uuid, r.BWallet), Array(NpgsqlDbType.Uuid, r.BAsset), Array(NpgsqlDbType.Bigint, r.BDelta)));
         }
 
-        write.BatchCommands.Add(Command(InsertLinkSql, Scalar(WriterId), Scalar(height), Scalar(_tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length)));
+        write.BatchCommands.Add(Command(InsertLinkSql, Scalar(WriterId), Scalar(height), Scalar(_tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length), Scalar(LedgerChain.CurrentVersion)));
+        write.BatchCommands.Add(Command(UpsertHeadSql, Scalar(WriterId), Scalar(height), Scalar(r.Hash)));
         await write.PrepareAsync();
         await using var reader = await write.ExecuteReaderAsync();
         do
@@ -909,7 +922,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ledger_operations_idempotency_key_key" or "ledger_operations_pkey" };
 
     /// <summary>The operations' rows: inserted outright (<paramref name="optimistic"/>) or claimed, skipping used keys and returning the ids inserted.</summary>
-    private NpgsqlBatchCommand ClaimCommand(IReadOnlyList<Pending> batch, long height, bool optimistic)
+    private NpgsqlBatchCommand ClaimCommand(IReadOnlyList<Pending> batch, long height, DateTime at, bool optimistic)
     {
         var n = batch.Count;
         var id = new Guid[n];
@@ -938,12 +951,12 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         return Command(optimistic ? InsertOperationsSql : ClaimOperationsSql,
             Array(NpgsqlDbType.Uuid, id), Array(NpgsqlDbType.Text, key), Array(NpgsqlDbType.Bytea, hash), Array(NpgsqlDbType.Smallint, kind),
             Array(NpgsqlDbType.Bytea, result), Array(NpgsqlDbType.Text, venue), Array(NpgsqlDbType.Text, card), Array(NpgsqlDbType.Bigint, extAmount),
-            Array(NpgsqlDbType.Smallint, extMeans), Scalar(WriterId), Scalar(height));
+            Array(NpgsqlDbType.Smallint, extMeans), Scalar(WriterId), Scalar(height), Scalar(at));
     }
 
-    private async Task<HashSet<Guid>> ClaimKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, long height)
+    private async Task<HashSet<Guid>> ClaimKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Pending> batch, long height, DateTime at)
     {
-        await using var claim = new NpgsqlBatch(conn, tx) { BatchCommands = { ClaimCommand(batch, height, optimistic: false) } };
+        await using var claim = new NpgsqlBatch(conn, tx) { BatchCommands = { ClaimCommand(batch, height, at, optimistic: false) } };
         var accepted = new HashSet<Guid>(batch.Count);
         await using var reader = await claim.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -974,6 +987,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         public long[] BDelta { get; set; } = [];
         public byte[] Hash { get; set; } = [];
         public int Operations { get; init; }
+        public DateTime At { get; init; }
         public int Lines => TOp.Length;
     }
 
