@@ -34,6 +34,13 @@ public sealed partial class CardGrain(
         }
 
         _row = await store.FindByUidAsync(uid, cancellationToken);
+        if (_row is { FusionPending: true, UserWallet: { } userWallet, State: CardState.Identified or CardState.Lost } row)
+        {
+            // A link interrupted by a crash between its write and its fusion: finish it now, once. The card's wallet does
+            // the same before a sale; both use the same key, so whichever comes second replays and moves nothing.
+            await GrainFactory.GetWallet(row.CardWallet).FuseIntoAsync(new FusionRequest(CardRow.PendingFusionKey(row.Uid, userWallet), userWallet, row.Uid), cancellationToken);
+            await SetStateAsync(row, row.State, fusionPending: false, cancellationToken);
+        }
     }
 
     public async Task<CardDetails> GetDetailsAsync(CancellationToken cancellationToken = default) => (await RequireRowAsync(cancellationToken)).ToDetails();
@@ -52,6 +59,9 @@ public sealed partial class CardGrain(
             return await GrainFactory.GetWallet(row.CardWallet).PayWithCardAsync(request, Uid, cancellationToken);
         }
 
+        // Both cards as the cards table holds them now, not as this activation remembers them: a loss or a block written by
+        // another activation (or whose notice failed) stops the card here too.
+        row = await FreshRowAsync(cancellationToken);
         if (row.ActiveWallet is not { } wallet)
         {
             return PaymentResult.Declined(Unusable(row));
@@ -67,8 +77,9 @@ public sealed partial class CardGrain(
             throw new DomainException(ErrorCodes.BadUserInput, "The second card must be another card.");
         }
 
-        var other = await GrainFactory.GetCard(otherUid).GetDetailsAsync(cancellationToken);
-        if (other.Wallet is not { } otherWallet)
+        var other = await store.FindByUidAsync(otherUid, cancellationToken)
+            ?? throw new DomainException(ErrorCodes.UnknownCard, "This card is not registered.");
+        if (other.ActiveWallet is not { } otherWallet)
         {
             return PaymentResult.Declined(DeclineReason.ComplementCardLost);
         }
@@ -102,8 +113,8 @@ public sealed partial class CardGrain(
 
     public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default)
     {
-        var row = await RequireRowAsync(cancellationToken);
-        // Money leaves the network here: only with the card at the counter, whoever the caller is.
+        // Money leaves the network here: as the cards table holds the card now, and only with the card at the counter.
+        var row = await FreshRowAsync(cancellationToken);
         RequirePresent(row, request.Presence);
         return row.ActiveWallet is { } wallet
             ? await GrainFactory.GetWallet(wallet).RefundAsync(request, Uid, cancellationToken)
@@ -172,6 +183,14 @@ public sealed partial class CardGrain(
         }
 
         return _row ?? throw new DomainException(ErrorCodes.UnknownCard, "This card is not registered.");
+    }
+
+    /// <summary>The card's row read again from the cards table (its one owner), for the steps that move money out.</summary>
+    private async Task<CardRow> FreshRowAsync(CancellationToken cancellationToken)
+    {
+        _ = await RequireRowAsync(cancellationToken);
+        _row = await store.FindByUidAsync(Uid, cancellationToken) ?? throw new DomainException(ErrorCodes.UnknownCard, "This card is not registered.");
+        return _row;
     }
 
     /// <summary>Why a card with no active wallet declines: blocked, or lost.</summary>

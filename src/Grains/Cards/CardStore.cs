@@ -36,14 +36,21 @@ public sealed record CardRow(
         _ => cardWallet,
     };
 
+    /// <summary>
+    /// The ledger key of the fusion that completes a link left pending by a crash: one per card and user wallet, in the
+    /// system's own shape (no client key starts with "fusion:"), so every completion after the first replays it.
+    /// </summary>
+    public static IdempotencyKey PendingFusionKey(CardUid uid, WalletId userWallet) => new($"fusion:{uid.Value}:{userWallet.Value:N}");
+
     public CardDetails ToDetails() => new(Uid, Number, QrId, Batch, State, ActiveWallet, CashierAt, RegisteredAt, BlockedBy, BlockedReason);
 }
 
 /// <summary>
-/// What a card's own wallet knows of its card: which card it is, and the wallet the card pays from (null when lost or
-/// blocked; <see cref="Blocked"/> says which).
+/// A card as its own wallet reads it from the cards table before each sale: which card it is, the wallet the card pays
+/// from (null when lost or blocked; <see cref="Blocked"/> says which), and the user wallet a link still has to fuse
+/// into (<see cref="PendingFusionInto"/>, set while <c>fusion_pending</c>).
 /// </summary>
-public sealed record CardLink(CardUid Uid, WalletId? ActiveWallet, bool Blocked = false);
+public sealed record CardLink(CardUid Uid, WalletId? ActiveWallet, bool Blocked = false, WalletId? PendingFusionInto = null);
 
 /// <summary>SQL for cards: the grain's row, the link transaction, bulk registration and lookups.</summary>
 public sealed class CardStore(NpgsqlDataSource dataSource)
@@ -73,10 +80,13 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(cancellationToken) is Guid wallet ? new WalletId(wallet) : null;
     }
 
-    /// <summary>The card whose own wallet is <paramref name="cardWallet"/>, or null when it is no card's wallet.</summary>
+    /// <summary>
+    /// The card whose own wallet is <paramref name="cardWallet"/>, or null when it is no card's wallet. Read by that wallet
+    /// before every sale, never kept: the cards table is the one owner of "which wallet does this card pay from".
+    /// </summary>
     public async Task<CardLink?> FindLinkAsync(WalletId cardWallet, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT uid, state, user_wallet, blocked_by IS NOT NULL FROM cards WHERE card_wallet = $1");
+        await using var cmd = dataSource.CreateCommand("SELECT uid, state, user_wallet, blocked_by IS NOT NULL, fusion_pending FROM cards WHERE card_wallet = $1");
         cmd.Parameters.Add(new() { Value = cardWallet.Value });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -86,7 +96,9 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
 
         WalletId? user = reader.IsDBNull(2) ? null : new WalletId(reader.GetGuid(2));
         var blocked = reader.GetBoolean(3);
-        return new CardLink(new CardUid(reader.GetString(0)), blocked ? null : CardRow.ActiveWalletOf((CardState)reader.GetInt16(1), cardWallet, user), blocked);
+        var state = (CardState)reader.GetInt16(1);
+        var pending = reader.GetBoolean(4) && state is CardState.Identified or CardState.Lost ? user : null;
+        return new CardLink(new CardUid(reader.GetString(0)), blocked ? null : CardRow.ActiveWalletOf(state, cardWallet, user), blocked, pending);
     }
 
     /// <summary>Sets the state if the row is still at <paramref name="version"/>; false when another activation changed it.</summary>

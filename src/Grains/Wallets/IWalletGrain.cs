@@ -40,8 +40,9 @@ public interface IWalletGrain : IGrainWithGuidKey
     Task<PaymentResult> PayWithCardAsync(SaleRequest request, CardUid card, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Called by the card grain after its card was linked, fused or declared lost: the card's own wallet forgets what it
-    /// knew of the card and reads it again before the next sale. Other wallets ignore it.
+    /// Called by the card grain after its card was linked, declared lost or blocked, before it answers. The wallet keeps
+    /// nothing of the card (it reads the cards table before each sale); the call only waits for a sale in progress on this
+    /// wallet to finish, so no sale approved after the answer started before it.
     /// </summary>
     [Alias("CardChangedAsync")]
     Task CardChangedAsync(CancellationToken cancellationToken = default);

@@ -37,10 +37,6 @@ public sealed partial class WalletGrain(
     private long _seq;
     private bool _loadedByActivation;
 
-    // For a card's own wallet: its card and the wallet that card pays from, read on the first sale and forgotten when the
-    // card grain reports a change (CardChangedAsync), so a lost card stops paying before DeclareLost returns.
-    private CardLink? _card;
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = new WalletId(this.GetPrimaryKey());
@@ -104,8 +100,13 @@ public sealed partial class WalletGrain(
             throw new DomainException(ErrorCodes.BadUserInput, "A two-card payment starts at the card.");
         }
 
-        _card ??= await cards.FindLinkAsync(_id, cancellationToken);
-        if (_card is not { } link || link.Uid != card)
+        // Read from the cards table on every sale, never kept in memory: the table is the one owner of "which wallet does this
+        // card pay from". A loss or a block is written there before DeclareLost/Block answer, and this read runs inside this
+        // grain's turn, which ends only after the sale's commit; so a sale that starts after the answer reads the loss,
+        // whatever any grain holds in memory (a failed notice, a second activation after a failover). A sale that started
+        // before has finished before the answer: the card grain's notice (CardChangedAsync) waits for it.
+        var link = await cards.FindLinkAsync(_id, cancellationToken);
+        if (link is null || link.Uid != card)
         {
             throw new DomainException(ErrorCodes.BadUserInput, "A card pays through its own wallet.");
         }
@@ -118,16 +119,20 @@ public sealed partial class WalletGrain(
                 : PaymentResult.Declined(link.Blocked ? DeclineReason.CardBlocked : DeclineReason.CardLost);
         }
 
+        if (link.PendingFusionInto is { } target)
+        {
+            // A link interrupted before its fusion (a crash): finish it here, once, under the key every completion shares.
+            await FuseIntoAsync(new FusionRequest(CardRow.PendingFusionKey(card, target), target, card), cancellationToken);
+        }
+
         var payment = new WalletPayment(request, card, wallet, null, null);
         // An identified card's own wallet is empty (fused); the user's wallet pays. That grain never calls back here.
         return wallet == _id ? await PayAsync(payment, cancellationToken) : await GrainFactory.GetWallet(wallet).PayAsync(payment, cancellationToken);
     }
 
-    public Task CardChangedAsync(CancellationToken cancellationToken = default)
-    {
-        _card = null;
-        return Task.CompletedTask;
-    }
+    // Nothing to forget (the card is read per sale): the call is the barrier that lets a sale in progress finish before the
+    // card grain answers a loss or a block.
+    public Task CardChangedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     private async Task<Plan<PaymentResult>> PlanSaleAsync(WalletPayment payment, byte[] hash, CancellationToken cancellationToken)
     {

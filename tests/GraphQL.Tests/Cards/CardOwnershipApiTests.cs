@@ -202,6 +202,44 @@ public sealed class CardOwnershipApiTests(OwnershipSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_card_declared_lost_while_its_wallet_is_loaded_pays_nothing_more()
+    {
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
+        var card = await net.FundedCardAsync(800);
+        var (_, ownerBearer) = silo.NewCustomer();
+        (await silo.LinkMyCardAsync(card, ownerBearer)).Data();
+        Assert.True((await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!["approved"]!.GetValue<bool>());
+
+        (await silo.PostAsync("mutation($i: DeclareMyCardLostInput!) { declareMyCardLost(input: $i) { state } }", new { i = new { uid = card } }, ownerBearer)).Data();
+        var ledger = await silo.LedgerRowsAsync();
+        var pay = (await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
+
+        Assert.Equal("CARD_LOST", pay["reason"]!.GetValue<string>());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
+    }
+
+    [Theory]
+    [InlineData("UPDATE cards SET state = 3, version = version + 1 WHERE uid = $1", "CARD_LOST")]
+    [InlineData("UPDATE cards SET blocked_by = $2, blocked_reason = 'stolen', blocked_at = now(), version = version + 1 WHERE uid = $1", "CARD_BLOCKED")]
+    public async Task A_loss_or_block_whose_notice_to_the_wallet_failed_still_stops_the_card(string partialWrite, string reason)
+    {
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
+        var card = await net.FundedCardAsync(800);
+        var (_, ownerBearer) = silo.NewCustomer();
+        (await silo.LinkMyCardAsync(card, ownerBearer)).Data();
+        Assert.True((await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!["approved"]!.GetValue<bool>());
+
+        // The card's row as a loss or a block leaves it when the call to the card's wallet fails after the write.
+        Assert.Equal(1, await silo.ScalarAsync($"WITH u AS ({partialWrite} RETURNING 1) SELECT count(*) FROM u",
+            [(await CardAsync(net, card))["uid"]!.GetValue<string>(), .. partialWrite.Contains("$2", StringComparison.Ordinal) ? new object[] { net.Venue } : []]));
+        var ledger = await silo.LedgerRowsAsync();
+        var pay = (await net.PayAsync(card, 100, 1, CashlessNetwork.NewKey())).Data()["pay"]!;
+
+        Assert.Equal(reason, pay["reason"]!.GetValue<string>());
+        Assert.Equal(ledger, await silo.LedgerRowsAsync());
+    }
+
+    [Fact]
     public async Task A_refund_needs_the_card_tapped_at_the_till_or_its_printed_secret()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
