@@ -26,9 +26,6 @@ public sealed partial class WalletGrain(
     ILogger<WalletGrain> logger) : Grain, IWalletGrain
 {
     private const int MaxAttempts = 4;
-    private const int MaxBasketLines = 200;
-    private const int MaxLabelLength = 200;
-    private const int MaxQuantity = 100_000;
     private const int MaxReasonLength = 500;
 
     private WalletId _id;
@@ -770,28 +767,13 @@ public sealed partial class WalletGrain(
 
     private static long BasketTotal(SaleRequest sale)
     {
-        if (sale.Lines.IsDefaultOrEmpty || sale.Lines.Length > MaxBasketLines)
-        {
-            throw new DomainException(ErrorCodes.BadUserInput, $"A basket has 1 to {MaxBasketLines} lines.");
-        }
-
+        var total = Basket.Total(sale.Lines);
         if (!Enum.IsDefined(sale.Complement) || sale.Complement == PaymentMeans.Online || (sale.Complement == PaymentMeans.SecondCard) != (sale.ComplementCard is not null))
         {
             throw new DomainException(ErrorCodes.BadUserInput, "A complement is cash, bank card, or a second card (named).");
         }
 
-        long total = 0;
-        foreach (var line in sale.Lines)
-        {
-            if (line.Quantity is < 1 or > MaxQuantity || line.UnitPrice < 0 || (line.Label?.Length ?? 0) > MaxLabelLength)
-            {
-                throw new DomainException(ErrorCodes.BadUserInput, "A basket line has a quantity of 1 to 100000, a price of 0 or more cents and a label of at most 200 characters.");
-            }
-
-            total = Cents.Add(total, Cents.Multiply(line.Quantity, line.UnitPrice));
-        }
-
-        return Cents.RequirePositive(total, "basket total");
+        return total;
     }
 
     private static byte[] HashPayment(WalletPayment payment)
