@@ -18,7 +18,7 @@ public sealed partial class PointOfSaleGrain(
     [PersistentState("pointOfSale", StorageNames.Configuration)] IPersistentState<PointOfSaleState> state,
     VenueProfileCache venues,
     LedgerQueries ledger,
-    CardPayments payments,
+    CardWallets cardWallets,
     ILogger<PointOfSaleGrain> logger) : Grain, IPointOfSaleGrain
 {
     public const int MaxNameLength = 200;
@@ -227,7 +227,8 @@ public sealed partial class PointOfSaleGrain(
         PointOfSaleDetails current, Tap tap, CardUid card, CardUid cashier, PendingRequest payment, CancellationToken cancellationToken)
     {
         var sale = new SaleRequest(RequestKey(_id, payment.Id), _id.Venue, cashier, payment.Lines);
-        var paid = await payments.PayAsync(card, sale, cancellationToken);
+        // The one-card door, at the card's own wallet.
+        var paid = await (await cardWallets.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(sale, card, cancellationToken);
         var balances = await NameBalancesAsync(paid.Balances, cancellationToken);
         if (paid.Approved)
         {

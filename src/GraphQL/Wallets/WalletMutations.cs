@@ -46,7 +46,11 @@ public sealed class WalletMutations : IMutationFields
                     lines,
                     c.GetArgument("complement", PaymentMeans.None),
                     complementCard is null ? null : CardUid.Parse(complementCard));
-                return await c.RequestServices!.GetRequiredService<CardPayments>().PayAsync(CardUid.Parse(c.GetArgument<string>("cardUid")), sale, c.CancellationToken);
+                var card = CardUid.Parse(c.GetArgument<string>("cardUid"));
+                // Two doors: a second card starts at the card grain, which reads both cards; one card at its own wallet.
+                return sale.NamesSecondCard
+                    ? await c.Grains().GetCard(card).PayWithSecondCardAsync(sale, c.CancellationToken)
+                    : await (await c.Service<CardWallets>().OwnWalletAsync(card, c.CancellationToken)).PayWithCardAsync(sale, card, c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<MovementResultGraphType>>("refill")
