@@ -39,6 +39,8 @@ public static class TiBilletGraphQLExtensions
             .Validate(o => o.Iterations > 0, "SecretHashingOptions:Iterations must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ApiMetrics>();
         services.TryAddSingleton<IdentityStore>();
         services.TryAddSingleton<VenueAccess>();
         services.TryAddSingleton<TiBillet.Grains.Wallets.WalletScopeStore>();
@@ -76,7 +78,7 @@ public static class TiBilletGraphQLExtensions
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
                 o.Timeout = api.Timeout;
             })
-            .AddErrorInfoProvider(sp => new RetryAfterErrorInfoProvider(new global::GraphQL.Execution.ErrorInfoProviderOptions
+            .AddErrorInfoProvider(sp => new MeteredErrorInfoProvider(sp.GetRequiredService<ApiMetrics>(), new RetryAfterErrorInfoProvider(new global::GraphQL.Execution.ErrorInfoProviderOptions
             {
                 // In every environment: a code and a short message, never exception types, messages, stack frames or
                 // data (a developer's machine is reachable too; the server log has the details). The codes list would
@@ -84,7 +86,7 @@ public static class TiBilletGraphQLExtensions
                 ExposeExceptionDetails = false,
                 ExposeData = false,
                 ExposeCodes = false,
-            }))
+            })))
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
         // One instance, reachable by type for diagnostics and tests.
         services.AddSingleton<DocumentCache>();

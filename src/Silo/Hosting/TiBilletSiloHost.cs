@@ -39,6 +39,12 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             {
                 silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting);
                 silo.AddStartupTask<FederatedAssetStartupTask>();
+                if (!string.IsNullOrWhiteSpace(Observability.Options(builder.Configuration).OtlpEndpoint))
+                {
+                    // Grain calls carry the caller's trace context, so a sale's spans form one trace across silos.
+                    silo.AddActivityPropagation();
+                }
+
                 if (seed.Enabled ?? database.Managed is not null)
                 {
                     silo.AddStartupTask<DemoSeedStartupTask>();
@@ -47,8 +53,10 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             builder.Services.AddTiBilletGrains();
             builder.Services.AddTiBilletGraphQL();
             builder.Services.AddTiBilletSiloServices();
+            var metricsPort = builder.AddTiBilletObservability(bootLogging.CreateLogger("TiBillet.Silo"));
 
             var app = builder.Build();
+            app.MapTiBilletMetrics(metricsPort);
             app.MapTiBilletGraphQL();
             app.MapTiBilletHealth();
             return new TiBilletSiloHost(app, database);

@@ -1,0 +1,21 @@
+using System.Globalization;
+using TiBillet.Testing;
+
+namespace TiBillet.GraphQL.Tests.Observability;
+
+/// <summary>A silo of its own with the Prometheus listener on a free loopback port.</summary>
+public sealed class MetricsSiloFixture : SiloHostFixture
+{
+    public int MetricsPort { get; } = FreePort.Next();
+
+    public Uri MetricsUri => new($"http://127.0.0.1:{MetricsPort}/metrics");
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [.. base.Settings(), new("ObservabilityOptions:MetricsUrl", $"http://127.0.0.1:{MetricsPort.ToString(CultureInfo.InvariantCulture)}")];
+}
+
+[CollectionDefinition(Name)]
+public sealed class MetricsCollection : ICollectionFixture<MetricsSiloFixture>
+{
+    public const string Name = "Metrics";
+}
