@@ -37,6 +37,13 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             var seed = builder.Configuration.GetSection(nameof(DemoSeedOptions)).Get<DemoSeedOptions>() ?? new DemoSeedOptions();
             builder.UseOrleans(silo =>
             {
+                if (hosting.UseKubernetesHosting)
+                {
+                    // First, so our cluster identity (fixed ServiceId, configured ClusterId) is applied after its defaults;
+                    // it post-configures the endpoints to the pod's IP.
+                    silo.UseKubernetesHosting();
+                }
+
                 silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting);
                 silo.AddStartupTask<FederatedAssetStartupTask>();
                 if (!string.IsNullOrWhiteSpace(Observability.Options(builder.Configuration).OtlpEndpoint))
