@@ -8,6 +8,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pcscd >/dev/null 2>&1 || need+=(pcscd)
 [ -e /etc/reader.conf.d/vpcd ] || need+=(vsmartcard-vpcd)
+# Headless Chromium opens the GraphiQL page in a test.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libpcsclite.so.1 ] || ls /usr/lib/*/libpcsclite.so.1 >/dev/null 2>&1 || need+=(libpcsclite1)
 
 if [ ${#need[@]} -gt 0 ]; then

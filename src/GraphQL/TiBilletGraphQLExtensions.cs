@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
 using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Customers;
+using TiBillet.GraphQL.Ide;
 using TiBillet.GraphQL.Throttling;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
@@ -107,7 +108,11 @@ public static class TiBilletGraphQLExtensions
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
-        app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint) => endpoint.HandleAsync(http));
+        // A browser asking for a page (Accept: text/html) gets the GraphiQL IDE; every other request is the API.
+        app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint, IOptions<GraphQLApiOptions> options) =>
+            options.Value.Ide && GraphiQLPage.IsWanted(http) ? GraphiQLPage.WritePageAsync(http) : endpoint.HandleAsync(http));
+        app.MapGet(Path + "/ide/{file}", (string file, HttpContext http, IOptions<GraphQLApiOptions> options) =>
+            options.Value.Ide ? GraphiQLPage.WriteAssetAsync(http, file) : Results.NotFound().ExecuteAsync(http));
         return app;
     }
 }
