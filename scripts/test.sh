@@ -36,6 +36,15 @@ fi
 
 dotnet build TiBillet.sln -c Release -warnaserror --nologo -v quiet
 
+# The reader agent as till PCs get it: one self-contained file per architecture (README "The reader agent").
+# The end-to-end tap tests run the x64 one.
+rm -rf artifacts/reader-agent
+for rid in linux-x64 linux-arm64; do
+  dotnet publish src/ReaderAgent -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:DebugType=none \
+    -o "artifacts/reader-agent/$rid" --nologo -v quiet
+done
+export TIBILLET_READER_AGENT_BINARY="$PWD/artifacts/reader-agent/linux-x64/TiBillet.ReaderAgent"
+
 log=$(mktemp)
 set +e
 dotnet test TiBillet.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
