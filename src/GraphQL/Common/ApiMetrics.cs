@@ -58,6 +58,11 @@ public sealed class ApiMetrics
     {
         // The span joins the HTTP request's trace; Orleans' own spans (grain calls) nest under it when tracing is on.
         using var activity = TiBilletTelemetry.ActivitySource.StartActivity(span);
+        if (activity is not null && context.HasArgument("venueId"))
+        {
+            activity.SetTag("tibillet.venue", context.GetArgument<string?>("venueId"));
+        }
+
         try
         {
             var result = await next(context);
