@@ -139,12 +139,18 @@ public sealed partial class WalletGrain(
 
     private async Task<LedgerCommit> SubmitAsync(LedgerEntry entry)
     {
+        // From hand-over to the writer until its COMMIT is acknowledged: the sale's trace reaches the database's answer.
+        using var activity = TiBilletTelemetry.ActivitySource.StartActivity("tibillet.ledger.commit");
+        activity?.SetTag("tibillet.wallet", _id.Value);
         try
         {
-            return await writer.SubmitAsync(entry);
+            var commit = await writer.SubmitAsync(entry);
+            activity?.SetTag("tibillet.ledger.status", commit.Status.ToString());
+            return commit;
         }
         catch (LedgerUnavailableException)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "ledger unavailable");
             // The outcome may be unknown: forget this memory so the next call starts from the database.
             DeactivateOnIdle();
             throw new DomainException(ErrorCodes.Unavailable, "The ledger is unavailable; retry with the same key.");

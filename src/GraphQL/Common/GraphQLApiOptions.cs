@@ -3,6 +3,9 @@ namespace TiBillet.GraphQL.Common;
 /// <summary>Limits of the GraphQL endpoint (section <c>GraphQLApiOptions</c>).</summary>
 public sealed class GraphQLApiOptions
 {
+    /// <summary>Serve the GraphiQL page to browsers at GET /graphql (its assets ship inside the silo).</summary>
+    public bool Ide { get; set; } = true;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     public int MaxRequestBytes { get; set; } = 256 * 1024;
 

@@ -2,15 +2,17 @@ using GraphQL.Types;
 
 namespace TiBillet.GraphQL.Common;
 
-/// <summary>The root mutation type; it declares no fields itself.</summary>
+/// <summary>The root mutation type; it declares no fields itself (the money fields are metered, see <see cref="ApiMetrics"/>).</summary>
 public sealed class MutationGraphType : ObjectGraphType
 {
-    public MutationGraphType(IEnumerable<IMutationFields> capabilities)
+    public MutationGraphType(IEnumerable<IMutationFields> capabilities, ApiMetrics metrics)
     {
         Name = "Mutation";
         foreach (var capability in capabilities)
         {
             capability.AddTo(this);
         }
+
+        metrics.Instrument(this);
     }
 }
