@@ -32,6 +32,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<LedgerQueries>();
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
+        services.TryAddSingleton<IUsedKeys>(sp => sp.GetRequiredService<WalletStore>());
         services.TryAddSingleton<CardStore>();
         services.TryAddSingleton<ICardLinks>(sp => sp.GetRequiredService<CardStore>());
         services.TryAddSingleton<CardLinkStore>();
