@@ -29,7 +29,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
 
         services.TryAddSingleton<LedgerWriter>();
         services.TryAddSingleton<LedgerDirectory>();
-        services.TryAddSingleton<LedgerQueries>();
+        services.TryAddSingleton<LedgerHistory>();
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
         services.TryAddSingleton<IUsedKeys>(sp => sp.GetRequiredService<WalletStore>());

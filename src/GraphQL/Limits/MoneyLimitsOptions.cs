@@ -1,4 +1,8 @@
-namespace TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+namespace TiBillet.GraphQL.Limits;
 
 /// <summary>
 /// The largest amount one operation may move, in cents (section <c>MoneyLimitsOptions</c>): a stolen or mistyped

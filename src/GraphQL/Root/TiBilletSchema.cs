@@ -1,6 +1,10 @@
 using GraphQL.Types;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Root;
 
 /// <summary>The one schema, assembled from the capabilities registered in DI.</summary>
 public sealed class TiBilletSchema : Schema

@@ -5,8 +5,12 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Runtime;
 using TiBillet.Grains.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Execution;
 
 /// <summary>
 /// The one unhandled-exception hook: domain errors keep their code and message; timeouts and unreachable silos or

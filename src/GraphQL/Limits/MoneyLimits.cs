@@ -2,8 +2,12 @@ using GraphQL;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Wallets;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Limits;
 
 /// <summary>Checks an operation's amount against <see cref="MoneyLimitsOptions"/> before the resolver calls any grain.</summary>
 public static class MoneyLimits

@@ -1,7 +1,11 @@
 using System.Security.Claims;
 using GraphQL;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Transport;
 
 /// <summary>
 /// How a subscription resolver tells the WebSocket that its authorization must keep holding: it registers the check it

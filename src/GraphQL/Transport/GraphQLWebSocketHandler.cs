@@ -10,8 +10,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Common;
 using TiBillet.GraphQL.Identity;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Transport;
 
 /// <summary>
 /// The graphql-transport-ws protocol: connection_init → connection_ack, subscribe → next* → complete, error,

@@ -1,8 +1,12 @@
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using TiBillet.Grains.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Execution;
 
 /// <summary>HTTP GET may only read: mutations and subscriptions over GET are refused (GET requests may be cached or replayed).</summary>
 public sealed class QueriesOnlyValidationRule : ValidationRuleBase

@@ -7,8 +7,12 @@ using GraphQL.Instrumentation;
 using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Execution;
 
 /// <summary>
 /// The document validator. A document that <see cref="DocumentCache"/> keeps has passed every rule, but each request

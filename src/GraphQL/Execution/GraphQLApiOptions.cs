@@ -1,4 +1,8 @@
-namespace TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
+namespace TiBillet.GraphQL.Execution;
 
 /// <summary>Limits of the GraphQL endpoint (section <c>GraphQLApiOptions</c>).</summary>
 public sealed class GraphQLApiOptions

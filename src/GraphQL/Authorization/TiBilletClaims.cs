@@ -1,7 +1,11 @@
 using System.Security.Claims;
 using TiBillet.Grains.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Authorization;
 
 /// <summary>Claim names carried by our principals, and typed readers for them.</summary>
 public static class TiBilletClaims

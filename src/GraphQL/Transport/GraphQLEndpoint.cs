@@ -5,8 +5,12 @@ using GraphQL.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Common;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Transport;
 
 /// <summary>
 /// GraphQL over HTTP: POST application/json and GET for queries, plus the graphql-transport-ws WebSocket.

@@ -6,7 +6,7 @@ using TiBillet.Testing;
 namespace TiBillet.Grains.Tests.Ledger;
 
 [Collection(ClusterCollection.Name)]
-public sealed class LedgerQueriesTests(ClusterFixture fixture)
+public sealed class LedgerHistoryTests(ClusterFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,7 +22,7 @@ public sealed class LedgerQueriesTests(ClusterFixture fixture)
             Assert.True((await net.PayAsync(card, i * 10)).Approved);
         }
 
-        var queries = new LedgerQueries(fixture.Database.DataSource);
+        var queries = new LedgerHistory(fixture.Database.DataSource);
         var wallet = await net.WalletOfAsync(card);
 
         var first = await queries.GetHistoryAsync(new HistoryFilter(Wallet: wallet), 4, null, Ct);

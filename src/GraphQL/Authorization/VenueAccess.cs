@@ -1,8 +1,12 @@
 using System.Security.Claims;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Authorization;
 
 /// <summary>Venue-scoped authorization: the instance admin may act everywhere; staff only where they hold a role.</summary>
 public sealed class VenueAccess(IdentityStore identity)

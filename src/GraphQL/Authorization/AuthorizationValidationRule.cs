@@ -4,8 +4,12 @@ using GraphQL;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using TiBillet.Grains.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Authorization;
 
 /// <summary>
 /// Enforces each root field's <see cref="Policies"/> during validation, so a refused request executes nothing.

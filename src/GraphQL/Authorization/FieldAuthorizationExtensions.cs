@@ -1,7 +1,11 @@
 using GraphQL.Builders;
 using GraphQL.Types;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Authorization;
 
 /// <summary>Declares the policy of a root field, enforced by <see cref="AuthorizationValidationRule"/> before anything runs.</summary>
 public static class FieldAuthorizationExtensions

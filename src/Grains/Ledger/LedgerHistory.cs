@@ -36,7 +36,7 @@ public sealed record HistoryPage(ImmutableArray<LedgerTransaction> Items, string
 /// Reads over the ledger for history and reports: SQL, never a fan-out over grains. Safe to call concurrently
 /// (one pooled connection per call).
 /// </summary>
-public sealed class LedgerQueries(NpgsqlDataSource dataSource)
+public sealed class LedgerHistory(NpgsqlDataSource dataSource)
 {
     public const int MaxPageSize = 500;
 

@@ -2,8 +2,12 @@ using System.Collections.Concurrent;
 using GraphQL;
 using GraphQL.DI;
 using GraphQLParser.AST;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Execution;
 
 /// <summary>
 /// Keeps parsed and validated documents by query text, so a till sending the same <c>pay</c> or <c>tap</c> mutation

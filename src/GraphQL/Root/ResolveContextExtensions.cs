@@ -3,8 +3,12 @@ using GraphQL;
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Limits;
 
-namespace TiBillet.GraphQL.Common;
+namespace TiBillet.GraphQL.Root;
 
 /// <summary>What resolvers need from their context, written once: services, the caller, venue authorization.</summary>
 public static class ResolveContextExtensions
