@@ -29,9 +29,10 @@ public static class TiBilletGrainsServiceCollectionExtensions
 
         services.TryAddSingleton<LedgerWriter>();
         services.TryAddSingleton<LedgerDirectory>();
-        services.TryAddSingleton<LedgerQueries>();
+        services.TryAddSingleton<LedgerHistory>();
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
+        services.TryAddSingleton<IUsedKeys>(sp => sp.GetRequiredService<WalletStore>());
         services.TryAddSingleton<CardStore>();
         services.TryAddSingleton<ICardLinks>(sp => sp.GetRequiredService<CardStore>());
         services.TryAddSingleton<CardLinkStore>();

@@ -15,7 +15,7 @@ namespace TiBillet.Grains.Cards;
 public sealed partial class CardGrain(
     CardStore store,
     CardLinkStore links,
-    WalletStore wallets,
+    IUsedKeys usedKeys,
     CashierRightsCache cashiers,
     IMailSender mail,
     TimeProvider clock,

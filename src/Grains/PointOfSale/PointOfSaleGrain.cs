@@ -17,7 +17,7 @@ namespace TiBillet.Grains.PointOfSale;
 public sealed partial class PointOfSaleGrain(
     [PersistentState("pointOfSale", StorageNames.Configuration)] IPersistentState<PointOfSaleState> state,
     VenueProfileCache venues,
-    LedgerQueries ledger,
+    LedgerHistory ledger,
     CardWallets cardWallets,
     ILogger<PointOfSaleGrain> logger) : Grain, IPointOfSaleGrain
 {

@@ -66,7 +66,7 @@ internal static partial class DeployFiles
     private static readonly Dictionary<string, Type> OptionsTypes = new[]
         {
             typeof(TiBillet.Silo.Hosting.SiloHostingOptions).Assembly,
-            typeof(TiBillet.GraphQL.Common.GraphQLApiOptions).Assembly,
+            typeof(TiBillet.GraphQL.Execution.GraphQLApiOptions).Assembly,
             typeof(TiBillet.Grains.Customers.MailOptions).Assembly,
         }
         .SelectMany(a => a.GetTypes())
