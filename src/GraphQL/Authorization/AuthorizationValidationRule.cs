@@ -4,10 +4,6 @@ using GraphQL;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using TiBillet.Grains.Common;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Authorization;
 

@@ -1,9 +1,5 @@
 using GraphQL.Builders;
 using GraphQL.Types;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Authorization;
 

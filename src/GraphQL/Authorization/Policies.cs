@@ -1,7 +1,3 @@
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 namespace TiBillet.GraphQL.Authorization;
 
 /// <summary>Who may use a root field. Venue-scoped roles are checked by <see cref="VenueAccess"/> once the venue is known.</summary>

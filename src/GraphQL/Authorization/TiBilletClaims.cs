@@ -1,9 +1,5 @@
 using System.Security.Claims;
 using TiBillet.Grains.Common;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Authorization;
 

@@ -1,10 +1,6 @@
 using System.Security.Claims;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Authorization;
 

@@ -7,10 +7,6 @@ using GraphQL.Instrumentation;
 using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Execution;
 

@@ -2,10 +2,6 @@ using System.Collections.Concurrent;
 using GraphQL;
 using GraphQL.DI;
 using GraphQLParser.AST;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Execution;
 

@@ -5,10 +5,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Runtime;
 using TiBillet.Grains.Common;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Execution;
 

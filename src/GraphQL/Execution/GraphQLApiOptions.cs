@@ -1,7 +1,3 @@
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 namespace TiBillet.GraphQL.Execution;
 
 /// <summary>Limits of the GraphQL endpoint (section <c>GraphQLApiOptions</c>).</summary>

@@ -3,10 +3,6 @@ using GraphQL.Validation.Complexity;
 using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Execution;
 

@@ -1,10 +1,6 @@
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using TiBillet.Grains.Common;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Execution;
 

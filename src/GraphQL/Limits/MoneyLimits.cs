@@ -2,10 +2,6 @@ using GraphQL;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
 
 namespace TiBillet.GraphQL.Limits;
 

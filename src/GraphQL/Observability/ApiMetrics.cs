@@ -5,7 +5,6 @@ using GraphQL.Types;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Root;
 
 namespace TiBillet.GraphQL.Observability;
 

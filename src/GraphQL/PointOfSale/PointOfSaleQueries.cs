@@ -3,11 +3,6 @@ using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.PointOfSale;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.PointOfSale;
 

@@ -1,9 +1,4 @@
 using GraphQL.Types;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Limits;
-using TiBillet.GraphQL.Observability;
 
 namespace TiBillet.GraphQL.Root;
 

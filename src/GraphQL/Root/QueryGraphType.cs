@@ -1,8 +1,4 @@
 using GraphQL.Types;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Root;
 

@@ -3,10 +3,6 @@ using GraphQL;
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
-using TiBillet.GraphQL.Transport;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Root;
 

@@ -10,10 +10,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Common;
 using TiBillet.GraphQL.Identity;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Transport;
 

@@ -1,9 +1,5 @@
 using System.Security.Claims;
 using GraphQL;
-using TiBillet.GraphQL.Execution;
-using TiBillet.GraphQL.Authorization;
-using TiBillet.GraphQL.Root;
-using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Transport;
 
