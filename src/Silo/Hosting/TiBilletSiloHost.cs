@@ -47,6 +47,10 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             builder.Services.AddTiBilletGrains();
             builder.Services.AddTiBilletGraphQL();
             builder.Services.AddTiBilletSiloServices();
+            if (database.Managed is not null)
+            {
+                builder.Services.AddPostgresSupervisor(database.Managed);
+            }
 
             var app = builder.Build();
             app.MapTiBilletGraphQL();
