@@ -43,6 +43,18 @@ public static class OrleansHostingExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Failure detection and call timeouts from configuration: the sections <c>ClusterMembershipOptions</c> and
+    /// <c>SiloMessagingOptions</c> bind onto the Orleans options of those names (README, "Running a cluster"). Orleans'
+    /// defaults take about a minute to declare a dead silo dead; the fault tests shorten that to seconds.
+    /// </summary>
+    public static ISiloBuilder AddTiBilletClusterTuning(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection(nameof(ClusterMembershipOptions)));
+        silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection(nameof(SiloMessagingOptions)));
+        return silo;
+    }
+
     /// <summary>Cluster identity and endpoints for a production or default-run silo.</summary>
     public static ISiloBuilder AddTiBilletCluster(this ISiloBuilder silo, SiloHostingOptions options)
     {

@@ -37,7 +37,7 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             var seed = builder.Configuration.GetSection(nameof(DemoSeedOptions)).Get<DemoSeedOptions>() ?? new DemoSeedOptions();
             builder.UseOrleans(silo =>
             {
-                silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting);
+                silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting).AddTiBilletClusterTuning(builder.Configuration);
                 silo.AddStartupTask<FederatedAssetStartupTask>();
                 if (seed.Enabled ?? database.Managed is not null)
                 {
