@@ -27,7 +27,11 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
     private readonly ConcurrentDictionary<string, Answer> _answers = new();
     private readonly ConcurrentDictionary<string, Operation> _unresolved = new();
     private readonly ConcurrentDictionary<string, int> _retryCauses = new();
+    private readonly ConcurrentQueue<(string Cause, DateTime At, double Ms)> _failedAttempts = new();
     private int _started;
+
+    /// <summary>Every attempt that got no answer: why, when it ended, and how long it took.</summary>
+    public IReadOnlyCollection<(string Cause, DateTime At, double Ms)> FailedAttempts => _failedAttempts;
 
     /// <summary>How long one attempt may take before the client gives up on it and retries elsewhere.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -79,6 +83,7 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
             }
 
             var silo = silos[(firstSilo + attempt - 1) % silos.Count];
+            var attemptStarted = Stopwatch.GetTimestamp();
             var (answer, cause) = await TryOnceAsync(silo, operation, stop);
             if (answer is not null)
             {
@@ -86,6 +91,7 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
             }
 
             _retryCauses.AddOrUpdate(cause!, 1, (_, n) => n + 1);
+            _failedAttempts.Enqueue((cause!, DateTime.UtcNow, Stopwatch.GetElapsedTime(attemptStarted).TotalMilliseconds));
             try
             {
                 await Task.Delay(RetryPause, stop);

@@ -40,6 +40,16 @@ public static class OrleansHostingExtensions
             o.DataSource = dataSource;
         });
         silo.Services.AddSingleton(dataSource);
+        silo.AddIncomingGrainCallFilter<DatabaseUnavailableCallFilter>();
+        // A grain that fails to activate on a dead database answers its caller (maybe on another silo) with Npgsql's
+        // exception: let it cross silos (message, inner exception and Data, where PostgreSQL's SQLSTATE travels), so the
+        // API answers UNAVAILABLE rather than failing to serialize it into an unknown error.
+        silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+        silo.Services.AddSerializer(b => b.Configure(o =>
+        {
+            o.AddAllowedType(typeof(NpgsqlException));
+            o.AddAllowedType(typeof(PostgresException));
+        }));
         return silo;
     }
 
