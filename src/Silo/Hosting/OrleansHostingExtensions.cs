@@ -56,7 +56,7 @@ public static class OrleansHostingExtensions
     /// <summary>
     /// Failure detection and call timeouts from configuration: the sections <c>ClusterMembershipOptions</c> and
     /// <c>SiloMessagingOptions</c> bind onto the Orleans options of those names (README, "Running a cluster"). Orleans'
-    /// defaults take about a minute to declare a dead silo dead; the fault tests shorten that to seconds.
+    /// defaults take tens of seconds to declare a silo that stopped answering dead; the fault tests shorten that to seconds.
     /// </summary>
     public static ISiloBuilder AddTiBilletClusterTuning(this ISiloBuilder silo, IConfiguration configuration)
     {
