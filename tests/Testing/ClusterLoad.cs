@@ -233,18 +233,18 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
     }
 
     /// <summary>
-    /// Seconds from <paramref name="fault"/> until every card that was used after it had a successful answer again: how
-    /// long the grains of a failed silo (or the database) stayed out of service.
+    /// Seconds from <paramref name="fault"/> until the last attempt that failed because of it: a grain call refused or
+    /// timed out (UNAVAILABLE, TIMEOUT, no answer in time). A refused connection to a dead silo's own endpoint is not
+    /// counted: the client moves on at once, as a load balancer would. After this, every operation was served.
     /// </summary>
     public double RecoverySeconds(DateTime fault)
     {
-        var firstAfter = _answers.Values
-            .Where(a => a.StartedAt >= fault || a.AnsweredAt >= fault)
-            .GroupBy(a => a.Operation.Card)
-            .Select(g => g.Min(a => a.AnsweredAt))
+        var last = _failedAttempts
+            .Where(f => f.At >= fault && f.Cause is not ("stopped" or nameof(HttpRequestException)))
+            .Select(f => f.At)
             .DefaultIfEmpty(fault)
             .Max();
-        return Math.Max(0, (firstAfter - fault).TotalSeconds);
+        return (last - fault).TotalSeconds;
     }
 
     private const string PayQuery =
