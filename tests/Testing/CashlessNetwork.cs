@@ -19,6 +19,9 @@ public sealed class CashlessNetwork
 
     public GraphQLTestClient Silo { get; }
 
+    /// <summary>The same network reached through another silo's endpoint (same venue, cashier and admin token).</summary>
+    public CashlessNetwork Through(GraphQLTestClient silo) => new(silo, Admin, Venue, Tlf, Tnf, Cashier);
+
     /// <summary>Authorization header of the instance admin.</summary>
     public string Admin { get; }
 

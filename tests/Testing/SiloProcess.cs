@@ -10,19 +10,41 @@ namespace TiBillet.Testing;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly string _connectionString;
+    private readonly string? _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly int _siloPort = FreePort.Next();
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    public SiloProcess(string connectionString)
+    /// <summary>
+    /// A silo on <paramref name="connectionString"/>, or, when it is null, the default run managing its own private
+    /// PostgreSQL in <see cref="WorkingDirectory"/>. <paramref name="settings"/> are extra configuration keys
+    /// (<c>Section__Key</c> environment names), applied after the defaults.
+    /// </summary>
+    public SiloProcess(string? connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string>();
         HttpPort = FreePort.Next();
         Client = new GraphQLTestClient(() => new Uri($"http://127.0.0.1:{HttpPort}/graphql"));
+        // Readable by the 'postgres' OS user, so a root run keeps its private cluster here rather than relocating it.
+        WorkingDirectory = Directory.CreateTempSubdirectory("tibillet-silo-").FullName;
+        File.SetUnixFileMode(WorkingDirectory, File.GetUnixFileMode(WorkingDirectory) | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     public int HttpPort { get; }
+
+    /// <summary>The Orleans silo port, kept across restarts.</summary>
+    public int SiloPort => _siloPort;
+
+    /// <summary>The process's working directory (the default run keeps <c>.tibillet/postgres</c> here).</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>The running process's id.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("Not running.");
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
 
     public GraphQLTestClient Client { get; }
 
@@ -47,9 +69,13 @@ public sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Directory.CreateTempSubdirectory("tibillet-silo-").FullName,
+            WorkingDirectory = WorkingDirectory,
         };
-        info.Environment["ConnectionStrings__TiBillet"] = _connectionString;
+        if (_connectionString is not null)
+        {
+            info.Environment["ConnectionStrings__TiBillet"] = _connectionString;
+        }
+
         info.Environment["Urls"] = $"http://127.0.0.1:{HttpPort}";
         info.Environment["SiloHostingOptions__ClusterId"] = "process";
         // The same silo port on restart lets Orleans recognise its own previous incarnation and declare it dead at once.
@@ -61,6 +87,11 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment["ObservabilityOptions__MetricsUrl"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in _settings)
+        {
+            info.Environment[key] = value;
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the silo process.");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -110,6 +141,19 @@ public sealed class SiloProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGSTOP: the process freezes (no thread runs, sockets stay open), as a long GC pause or a hung VM would.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: a frozen process carries on where it stopped.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, Pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+                         ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync();
+    }
+
     private void Append(string? line)
     {
         if (line is null)
@@ -125,7 +169,21 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_process is { HasExited: false })
+        {
+            // A frozen process ignores nothing but SIGKILL; resuming first lets its children be found and killed.
+            await ResumeAsync();
+        }
+
         await KillAsync();
         Client.Dispose();
+        try
+        {
+            Directory.Delete(WorkingDirectory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp folder is harmless.
+        }
     }
 }

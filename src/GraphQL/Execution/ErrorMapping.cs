@@ -25,7 +25,7 @@ public static partial class ErrorMapping
                 => new ExecutionError("The service is temporarily unavailable; retry with the same idempotency key.") { Code = ErrorCodes.Unavailable },
             GraphQLParser.Exceptions.GraphQLMaxDepthExceededException
                 => new ExecutionError("The query is nested too deeply.") { Code = ErrorCodes.QueryTooComplex },
-            NpgsqlException { IsTransient: true }
+            _ when DatabaseFailures.IsUnavailable(exception)
                 => new ExecutionError("The database is temporarily unavailable; retry with the same idempotency key.") { Code = ErrorCodes.Unavailable },
             _ => Internal(context, exception),
         };

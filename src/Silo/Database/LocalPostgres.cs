@@ -23,8 +23,11 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private readonly string _passwordFile;
     private readonly string _binDirectory;
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private Process? _server;
     private int _serverPid;
+    private Dictionary<string, string> _settings = [];
+    private bool _disposed;
 
     private LocalPostgres(string dataDirectory, string passwordFile, string binDirectory, ILogger logger)
     {
@@ -191,7 +194,59 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private async Task StartServerAsync(Dictionary<string, string> settings, CancellationToken cancellationToken)
     {
         await StopOrphanAsync(cancellationToken);
+        _settings = settings;
         Port = FreeLoopbackPort();
+        await LaunchAsync(cancellationToken);
+    }
+
+    /// <summary>The server's postmaster process id (what <c>postmaster.pid</c> names).</summary>
+    public int ServerPid => _serverPid;
+
+    /// <summary>Completes when the server process exits, for whatever reason.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) =>
+        _server?.WaitForExitAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Starts the server again after it died, on the same port (the silo's connection string names it) and with the same
+    /// settings. A <c>postmaster.pid</c> whose process is gone is removed first. Does nothing while the server runs.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_server is { HasExited: false })
+            {
+                return;
+            }
+
+            _server?.Dispose();
+            _server = null;
+            RemoveStalePidFile();
+            await LaunchAsync(cancellationToken);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL refuses to start beside a lock file whose pid is alive; after a SIGKILL that pid may already belong to
+    /// another process. Only a file naming a gone process (or a zombie) is removed: a live postmaster is never touched.
+    /// </summary>
+    private void RemoveStalePidFile()
+    {
+        if (ReadPostmasterPid() is { } pid && (NativeMethods.kill(pid, 0) != 0 || IsZombie(pid)))
+        {
+            LogRemovingStalePidFile(_logger, pid);
+            File.Delete(Path.Combine(_dataDirectory, "postmaster.pid"));
+        }
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
         List<string> args =
         [
             "-D", _dataDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture),
@@ -203,7 +258,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             // milliseconds (seen as latency spikes under load). Durability is unchanged: WAL is still fsynced on commit.
             "-c", "wal_init_zero=off",
         ];
-        foreach (var (name, value) in settings)
+        foreach (var (name, value) in _settings)
         {
             args.Add("-c");
             args.Add($"{name}={value}");
@@ -222,7 +277,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_server.HasExited)
             {
-                throw new InvalidOperationException($"postgres exited with code {_server.ExitCode} while starting; see the log above.");
+                throw new PostgresStartException($"postgres exited with code {_server.ExitCode} while starting; see the log above.");
             }
 
             try
@@ -321,12 +376,30 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     /// <summary>Fast shutdown of the server; waits until it has exited.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            _disposed = true;
+            await StopServerAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task StopServerAsync()
+    {
         if (_server is null)
         {
             return;
         }
 
-        await SignalAndWaitAsync(_serverPid, CancellationToken.None);
+        if (!_server.HasExited)
+        {
+            await SignalAndWaitAsync(_serverPid, CancellationToken.None);
+        }
+
         try
         {
             await _server.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
@@ -427,6 +500,9 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping a PostgreSQL server (pid {Pid}) left running on this data folder by an earlier process")]
     private static partial void LogStoppingOrphan(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing the stale postmaster.pid of the private PostgreSQL (pid {Pid} is gone)")]
+    private static partial void LogRemovingStalePidFile(ILogger logger, int pid);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "postgres: {Line}")]
     private static partial void LogServerLine(ILogger logger, string line);

@@ -40,6 +40,28 @@ public static class OrleansHostingExtensions
             o.DataSource = dataSource;
         });
         silo.Services.AddSingleton(dataSource);
+        silo.AddIncomingGrainCallFilter<DatabaseUnavailableCallFilter>();
+        // A grain that fails to activate on a dead database answers its caller (maybe on another silo) with Npgsql's
+        // exception: let it cross silos (message, inner exception and Data, where PostgreSQL's SQLSTATE travels), so the
+        // API answers UNAVAILABLE rather than failing to serialize it into an unknown error.
+        silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+        silo.Services.AddSerializer(b => b.Configure(o =>
+        {
+            o.AddAllowedType(typeof(NpgsqlException));
+            o.AddAllowedType(typeof(PostgresException));
+        }));
+        return silo;
+    }
+
+    /// <summary>
+    /// Failure detection and call timeouts from configuration: the sections <c>ClusterMembershipOptions</c> and
+    /// <c>SiloMessagingOptions</c> bind onto the Orleans options of those names (README, "Running a cluster"). Orleans'
+    /// defaults take tens of seconds to declare a silo that stopped answering dead; the fault tests shorten that to seconds.
+    /// </summary>
+    public static ISiloBuilder AddTiBilletClusterTuning(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection(nameof(ClusterMembershipOptions)));
+        silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection(nameof(SiloMessagingOptions)));
         return silo;
     }
 

@@ -24,4 +24,15 @@ public static class SiloServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>Restarts the default run's private PostgreSQL when it dies (<see cref="PostgresSupervisor"/>).</summary>
+    public static IServiceCollection AddPostgresSupervisor(this IServiceCollection services, LocalPostgres server)
+    {
+        services.AddSingleton(server);
+        services.AddOptions<PostgresSupervisorOptions>().BindConfiguration(nameof(PostgresSupervisorOptions))
+            .Validate(o => o.FirstRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.FirstRetryDelay, "PostgresSupervisorOptions: 0 < FirstRetryDelay <= MaxRetryDelay")
+            .ValidateOnStart();
+        services.AddHostedService<PostgresSupervisor>();
+        return services;
+    }
 }

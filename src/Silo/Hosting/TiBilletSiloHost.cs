@@ -44,7 +44,7 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
                     silo.UseKubernetesHosting();
                 }
 
-                silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting);
+                silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting).AddTiBilletClusterTuning(builder.Configuration);
                 silo.AddStartupTask<FederatedAssetStartupTask>();
                 if (!string.IsNullOrWhiteSpace(Observability.Options(builder.Configuration).OtlpEndpoint))
                 {
@@ -61,6 +61,10 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             builder.Services.AddTiBilletGraphQL();
             builder.Services.AddTiBilletSiloServices();
             var metricsPort = builder.AddTiBilletObservability(bootLogging.CreateLogger("TiBillet.Silo"));
+            if (database.Managed is not null)
+            {
+                builder.Services.AddPostgresSupervisor(database.Managed);
+            }
 
             var app = builder.Build();
             app.MapTiBilletMetrics(metricsPort);
