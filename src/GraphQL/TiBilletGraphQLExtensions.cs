@@ -58,6 +58,13 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, CustomerMutations>();
         services.AddSingleton<IQueryFields, CustomerQueries>();
         services.AddSingleton<IMutationFields, CustomerWalletMutations>();
+        services.AddSingleton<IQueryFields, Events.EventQueries>();
+        services.AddSingleton<IMutationFields, Events.EventMutations>();
+        services.AddSingleton<IQueryFields, Reservations.ReservationQueries>();
+        services.AddSingleton<IMutationFields, Reservations.ReservationMutations>();
+        services.AddSingleton<Tickets.TicketFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
 

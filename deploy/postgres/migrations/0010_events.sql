@@ -16,7 +16,7 @@ CREATE TABLE events (
     capacity    integer NOT NULL CHECK (capacity >= 0),
     private     boolean NOT NULL DEFAULT false,
     nominative  boolean NOT NULL DEFAULT false,
-    hold_seconds integer NOT NULL CHECK (hold_seconds > 0),
+    hold_seconds integer CHECK (hold_seconds > 0),        -- null: the configured default
     prices      jsonb NOT NULL DEFAULT '[]',
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),

@@ -136,6 +136,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5));
     }
 
+    /// <summary>The event a reservation belongs to, or null.</summary>
+    public async Task<EventId?> FindEventOfReservationAsync(Guid reservation, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT event_id FROM reservations WHERE reservation_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = reservation });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is Guid id ? new EventId(id) : null;
+    }
+
     /// <summary>A reservation of the event by id (any state), or null.</summary>
     public async Task<StoredReservation?> FindReservationAsync(EventId id, Guid reservation, CancellationToken cancellationToken = default) =>
         await FindOneAsync("event_id = $1 AND reservation_id = $2", cancellationToken, id.Value, reservation);
