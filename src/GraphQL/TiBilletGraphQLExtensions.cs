@@ -16,6 +16,8 @@ using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
 using TiBillet.GraphQL.Ledger;
 using TiBillet.GraphQL.PointOfSale;
+using TiBillet.GraphQL.Events;
+using TiBillet.GraphQL.Tickets;
 using TiBillet.GraphQL.Venues;
 using TiBillet.GraphQL.Wallets;
 
@@ -113,6 +115,8 @@ public static class TiBilletGraphQLExtensions
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapTicketImages();
+        app.MapAgendaFeeds();
         return app;
     }
 }

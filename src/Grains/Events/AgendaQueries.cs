@@ -64,7 +64,7 @@ public sealed class AgendaQueries(NpgsqlDataSource dataSource)
     /// <summary>Every published public event starting within the window, for calendar feeds (at most <paramref name="limit"/>).</summary>
     public async Task<ImmutableArray<AgendaItem>> FeedAsync(VenueId? venue, DateTimeOffset from, int limit, CancellationToken cancellationToken = default)
     {
-        var (sql, parameters) = Build("state = 1 AND NOT private", new AgendaFilter(From: from, Venue: venue), null, limit);
+        var (sql, parameters) = Build("state = 1 AND NOT private", new AgendaFilter(From: from, Venue: venue), null, limit, limit);
         return (await RunPageAsync(sql, parameters, limit, cancellationToken)).Items;
     }
 
@@ -86,11 +86,11 @@ public sealed class AgendaQueries(NpgsqlDataSource dataSource)
         return ids.ToImmutable();
     }
 
-    private static (string Sql, List<NpgsqlParameter> Parameters) Build(string baseCondition, AgendaFilter filter, string? after, int first)
+    private static (string Sql, List<NpgsqlParameter> Parameters) Build(string baseCondition, AgendaFilter filter, string? after, int first, int max = MaxPage)
     {
-        if (first is < 1 or > MaxPage)
+        if (first < 1 || first > max)
         {
-            throw new DomainException(ErrorCodes.BadUserInput, $"A page has 1 to {MaxPage} events.");
+            throw new DomainException(ErrorCodes.BadUserInput, $"A page has 1 to {max} events.");
         }
 
         var where = new StringBuilder(baseCondition);
