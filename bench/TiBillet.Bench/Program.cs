@@ -1,6 +1,7 @@
 using TiBillet.Bench.Cluster;
 using TiBillet.Bench.Payments;
 using TiBillet.Bench.Taps;
+using TiBillet.Bench.Tickets;
 
 // One entry point, named scenarios (as Orleans' Benchmarks/Program.cs). Loopback only, bounded in count and time.
 var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
@@ -8,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["payments"] = a => PaymentsScenario.RunAsync(a),
     ["taps"] = a => TapsScenario.RunAsync(a),
     ["cluster"] = a => ClusterScenario.RunAsync(a),
+    ["tickets"] = a => TicketsScenario.RunAsync(a),
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Customers;
+using TiBillet.Grains.Events;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Reservations;
+using TiBillet.Grains.Tickets;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
 
@@ -49,6 +52,15 @@ public static class TiBilletGrainsServiceCollectionExtensions
             .Validate(o => o.CodeLifetime > TimeSpan.Zero && o.MaxFailedAttempts >= 1 && Uri.TryCreate(o.LinkBaseUrl, UriKind.Absolute, out _),
                 "CustomerSignInOptions: CodeLifetime > 0, MaxFailedAttempts ≥ 1, LinkBaseUrl an absolute URL.")
             .ValidateOnStart();
+        services.AddOptions<ReservationOptions>().BindConfiguration(nameof(ReservationOptions))
+            .Validate(o => o.DefaultHold > TimeSpan.Zero && o.ExpiryScan > TimeSpan.Zero && Uri.TryCreate(o.LinkBaseUrl, UriKind.Absolute, out _),
+                "ReservationOptions: DefaultHold > 0, ExpiryScan > 0, LinkBaseUrl an absolute URL.")
+            .ValidateOnStart();
+        services.TryAddSingleton<EventStore>();
+        services.TryAddSingleton<AgendaQueries>();
+        services.TryAddSingleton<ReservationWriter>();
+        services.TryAddSingleton<ReservationPayments>();
+        services.TryAddSingleton<TicketKeys>();
         services.TryAddSingleton<CustomerStore>();
         services.TryAddSingleton<CustomerSignIn>();
         // SMTP when a server is configured; otherwise the local outbox (console and files), so a newcomer can still sign in.

@@ -16,6 +16,8 @@ using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
 using TiBillet.GraphQL.Ledger;
 using TiBillet.GraphQL.PointOfSale;
+using TiBillet.GraphQL.Events;
+using TiBillet.GraphQL.Tickets;
 using TiBillet.GraphQL.Venues;
 using TiBillet.GraphQL.Wallets;
 
@@ -60,6 +62,13 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, CustomerMutations>();
         services.AddSingleton<IQueryFields, CustomerQueries>();
         services.AddSingleton<IMutationFields, CustomerWalletMutations>();
+        services.AddSingleton<IQueryFields, Events.EventQueries>();
+        services.AddSingleton<IMutationFields, Events.EventMutations>();
+        services.AddSingleton<IQueryFields, Reservations.ReservationQueries>();
+        services.AddSingleton<IMutationFields, Reservations.ReservationMutations>();
+        services.AddSingleton<Tickets.TicketFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
 
@@ -112,6 +121,8 @@ public static class TiBilletGraphQLExtensions
             options.Value.Ide && GraphiQLPage.IsWanted(http) ? GraphiQLPage.WritePageAsync(http) : endpoint.HandleAsync(http));
         app.MapGet(Path + "/ide/{file}", (string file, HttpContext http, IOptions<GraphQLApiOptions> options) =>
             options.Value.Ide ? GraphiQLPage.WriteAssetAsync(http, file) : Results.NotFound().ExecuteAsync(http));
+        app.MapTicketImages();
+        app.MapAgendaFeeds();
         return app;
     }
 }

@@ -53,6 +53,30 @@ public static class ErrorCodes
     /// <summary>Too many sign-in attempts (per e-mail or client address), or too many sign-in fields in one request; retry after <c>extensions.retryAfter</c> seconds.</summary>
     public const string RateLimited = "RATE_LIMITED";
 
+    /// <summary>Not enough seats left for the event's capacity or the price's stock.</summary>
+    public const string SoldOut = "SOLD_OUT";
+
+    /// <summary>More seats at a price than one customer may hold.</summary>
+    public const string LimitExceeded = "LIMIT_EXCEEDED";
+
+    /// <summary>The event is not open for reservations, or the price's sales window is closed.</summary>
+    public const string SalesClosed = "SALES_CLOSED";
+
+    /// <summary>The reservation's hold ran out before it was confirmed.</summary>
+    public const string HoldExpired = "HOLD_EXPIRED";
+
+    /// <summary>A ticket of the reservation was already checked in: it can no longer be cancelled.</summary>
+    public const string TicketAlreadyScanned = "TICKET_ALREADY_SCANNED";
+
+    /// <summary>A ticket code that does not parse or whose signature is not the venue's.</summary>
+    public const string TicketForged = "TICKET_FORGED";
+
+    /// <summary>A genuine ticket of another venue.</summary>
+    public const string TicketWrongVenue = "TICKET_WRONG_VENUE";
+
+    /// <summary>A ticket whose reservation or event was cancelled.</summary>
+    public const string TicketCancelled = "TICKET_CANCELLED";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

@@ -102,4 +102,18 @@ public interface IWalletGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("CorrectAsync")]
     Task<MovementResult> CorrectAsync(CorrectionRequest request, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A sale paid online from this customer wallet (tickets), with no cashier: cascade over the venue's spending order, all
+    /// or nothing, ledger kind QR_SALE. Declines InsufficientFunds after reloading once. BAD_USER_INPUT for a card wallet or
+    /// a malformed basket.
+    /// </summary>
+    [Alias("PayOnlineAsync")]
+    Task<PaymentResult> PayOnlineAsync(OnlineSaleRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives a sale back to this wallet: each movement it paid goes back from the venue's wallet (ledger kind REFUND).
+    /// BAD_USER_INPUT unless every movement went from this wallet to that venue.
+    /// </summary>
+    [Alias("TakeBackSaleAsync")]
+    Task<MovementResult> TakeBackSaleAsync(SaleReturnRequest request, CancellationToken cancellationToken = default);
 }

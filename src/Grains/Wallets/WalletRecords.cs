@@ -173,3 +173,11 @@ public sealed record MovementResult(
     ImmutableArray<AssetBalance> Balances,
     Guid? OperationId,
     DateTimeOffset At);
+
+/// <summary>A sale paid online from a customer's wallet (no cashier): the basket is one atomic payment to the venue.</summary>
+[GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.OnlineSaleRequest")]
+public sealed record OnlineSaleRequest(IdempotencyKey Key, VenueId Venue, ImmutableArray<SaleLine> Lines);
+
+/// <summary>A sale given back: each of <see cref="Paid"/> (the sale's movements, this wallet to the venue) moved back.</summary>
+[GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.SaleReturnRequest")]
+public sealed record SaleReturnRequest(IdempotencyKey Key, VenueId Venue, ImmutableArray<AssetMovement> Paid);

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Common;
+using TiBillet.Grains.Events;
+using TiBillet.Grains.Wallets;
+
+namespace TiBillet.Grains.Reservations;
+
+/// <summary>
+/// How a reservation's money moves: always through the wallets' own operations (money rule 1), under keys derived from
+/// the reservation, so a retried confirmation or cancellation charges or refunds once.
+/// </summary>
+public sealed class ReservationPayments(IGrainFactory grains, CardPayments cards)
+{
+    public static IdempotencyKey PaymentKey(Guid reservation) => new("reservation:" + reservation.ToString("N") + ":pay");
+
+    public static IdempotencyKey RefundKey(Guid reservation) => new("reservation:" + reservation.ToString("N") + ":refund");
+
+    /// <summary>The basket of a reservation: one line per price and amount.</summary>
+    public static ImmutableArray<SaleLine> Basket(EventDefinition definition, ImmutableArray<ReservedSeat> seats) =>
+    [
+        .. seats.Where(s => s.Amount > 0).GroupBy(s => (s.PriceId, s.Amount)).Select(g =>
+        {
+            var name = definition.Prices.FirstOrDefault(p => p.Id == g.Key.PriceId)?.Name ?? g.Key.PriceId;
+            var label = $"{definition.Title} · {name}";
+            return new SaleLine(label.Length > 200 ? label[..200] : label, g.Count(), g.Key.Amount);
+        }),
+    ];
+
+    /// <summary>Pays online from a customer wallet, or at the counter with the customer's card and a cashier card.</summary>
+    public Task<PaymentResult> PayAsync(ConfirmRequest request, Guid reservation, VenueId venue, ImmutableArray<SaleLine> basket, CancellationToken cancellationToken)
+    {
+        var key = PaymentKey(reservation);
+        return request switch
+        {
+            { Means: ConfirmMeans.Wallet, Wallet: { } wallet } =>
+                grains.GetWallet(wallet).PayOnlineAsync(new OnlineSaleRequest(key, venue, basket), cancellationToken),
+            { Means: ConfirmMeans.Counter, Cashier: { } cashier, Card: { } card } =>
+                cards.PayAsync(card, new SaleRequest(key, venue, cashier, basket), cancellationToken),
+            _ => throw new DomainException(ErrorCodes.BadUserInput, "Pay from a wallet, or at the counter with a cashier card and the customer's card."),
+        };
+    }
+
+    /// <summary>Gives a paid reservation's money back to the wallet that paid it.</summary>
+    public async Task RefundAsync(Guid reservation, VenueId venue, WalletId payer, ImmutableArray<PaidMovement> paid, CancellationToken cancellationToken)
+    {
+        var movements = paid.Select(m => new AssetMovement(new AssetId(m.Asset), m.Amount, new WalletId(m.From), new WalletId(m.To))).ToImmutableArray();
+        var result = await grains.GetWallet(payer).TakeBackSaleAsync(new SaleReturnRequest(RefundKey(reservation), venue, movements), cancellationToken);
+        if (!result.Approved)
+        {
+            throw new DomainException(ErrorCodes.Unavailable, "The refund could not be made; retry.");
+        }
+    }
+}
