@@ -38,6 +38,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<CardPayments>();
+        services.TryAddSingleton<Catalog.CatalogStore>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
             .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),

@@ -60,6 +60,9 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, CustomerWalletMutations>();
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
+        services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
 
         services.AddSingleton<GraphQLEndpoint>();
         services.AddSingleton<GraphQLWebSocketHandler>();
