@@ -33,11 +33,12 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
         services.TryAddSingleton<CardStore>();
+        services.TryAddSingleton<ICardLinks>(sp => sp.GetRequiredService<CardStore>());
         services.TryAddSingleton<CardLinkStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
-        services.TryAddSingleton<CardPayments>();
+        services.TryAddSingleton<CardWallets>();
         services.TryAddSingleton<Catalog.CatalogStore>();
         services.TryAddSingleton<Closures.TillDayStore>();
         services.TryAddSingleton<Closures.TillReportStore>();
