@@ -60,6 +60,7 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, CustomerWalletMutations>();
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
+        services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
         services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());

@@ -26,6 +26,7 @@ CREATE TABLE sale_lines (
     created_at       timestamptz NOT NULL
 );
 CREATE INDEX sale_lines_venue_time ON sale_lines (venue_id, created_at);
+CREATE INDEX sale_lines_operation ON sale_lines (operation_id);
 
 -- Reports read a venue's period of the ledger.
 CREATE INDEX ledger_operations_venue_time ON ledger_operations (venue_id, created_at) WHERE venue_id IS NOT NULL;

@@ -53,6 +53,9 @@ public static class ErrorCodes
     /// <summary>Too many sign-in attempts (per e-mail or client address), or too many sign-in fields in one request; retry after <c>extensions.retryAfter</c> seconds.</summary>
     public const string RateLimited = "RATE_LIMITED";
 
+    /// <summary>A product of the basket has too little stock left (and may not go below zero).</summary>
+    public const string OutOfStock = "OUT_OF_STOCK";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

@@ -186,7 +186,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private static void Validate(LedgerEntry entry)
     {
-        if (entry.Lines.IsDefaultOrEmpty || entry.RequestHash is null || entry.Result is null || entry.Sequences.IsDefault)
+        var externalOnly = entry.Lines is { IsDefault: false, IsEmpty: true } && entry.Till is not null && entry.ExternalAmount > 0 && entry.Venue is not null;
+        if ((entry.Lines.IsDefaultOrEmpty && !externalOnly) || (entry.Till is not null && entry.Venue is null) || entry.RequestHash is null || entry.Result is null || entry.Sequences.IsDefault)
         {
             throw new ArgumentException("A ledger entry needs lines, a request hash, a result and sequences.", nameof(entry));
         }
@@ -795,7 +796,7 @@ public sealed partial class LedgerWriter : IAsyncDisposable
             {
                 lineCount += p.Entry.Lines.Length;
                 seqCount += p.Entry.Sequences.Length;
-                operations++;
+                operations += p.Entry.Lines.IsEmpty ? 0 : 1;
             }
         }
 
@@ -812,7 +813,19 @@ public sealed partial class LedgerWriter : IAsyncDisposable
                 continue;
             }
 
-            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash, e.Result, e.Venue?.Value, e.Card?.Value, at, e.ExternalAmount, e.ExternalMeans);
+            if (e.Till is not null)
+            {
+                r.Sales ??= new Till.SaleLineSql.Batch();
+                r.Sales.Add(e.OperationId, e.Venue!.Value, e.Till);
+            }
+
+            // The chain is verified from the transaction rows: an operation without lines (a sale paid wholly outside cards)
+            // is not linked, so the verifier's counts still match; its sale lines carry it.
+            if (!e.Lines.IsEmpty)
+            {
+                chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash, e.Result, e.Venue?.Value, e.Card?.Value, at, e.ExternalAmount, e.ExternalMeans);
+            }
+
             foreach (var l in e.Lines)
             {
                 r.TOp[line] = e.OperationId;
@@ -889,6 +902,11 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         if (r.BWallet.Length > 0)
         {
             write.BatchCommands.Add(Command(UpsertBalancesSql, Array(NpgsqlDbType.Uuid, r.BWallet), Array(NpgsqlDbType.Uuid, r.BAsset), Array(NpgsqlDbType.Bigint, r.BDelta)));
+        }
+
+        if (r.Sales is { Count: > 0 } sales)
+        {
+            write.BatchCommands.Add(sales.InsertCommand(r.At));
         }
 
         write.BatchCommands.Add(Command(InsertLinkSql, Scalar(WriterId), Scalar(height), Scalar(_tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length), Scalar(LedgerChain.CurrentVersion)));
@@ -987,6 +1005,9 @@ public sealed partial class LedgerWriter : IAsyncDisposable
         public long[] BDelta { get; set; } = [];
         public byte[] Hash { get; set; } = [];
         public int Operations { get; init; }
+
+        /// <summary>The batch's till sale lines, if any.</summary>
+        public Till.SaleLineSql.Batch? Sales { get; set; }
         public DateTime At { get; init; }
         public int Lines => TOp.Length;
     }

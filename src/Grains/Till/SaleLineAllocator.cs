@@ -67,3 +67,26 @@ public static class SaleLineAllocator
         new(line.Kind, line.Product, line.Name, line.Category, line.CategoryName, line.VatRate, quantity, line.UnitPrice, amount,
             part.Means, part.Asset, part.Card);
 }
+
+/// <summary>How a wallet's sale turns its till lines into rows once the payment is planned.</summary>
+public static class TillSaleRows
+{
+    /// <summary>
+    /// The rows of <paramref name="till"/> paid by the paying card's asset parts, then the second card's, then
+    /// <paramref name="external"/> in <paramref name="means"/>.
+    /// </summary>
+    public static TillRows For(
+        TillSale till, IEnumerable<(AssetId Asset, long Amount)> cardParts, CardUid card,
+        IEnumerable<(AssetId Asset, long Amount)> secondParts, CardUid? secondCard, long external, Ledger.PaymentMeans means)
+    {
+        var parts = new List<PaymentPart>();
+        parts.AddRange(cardParts.Where(p => p.Amount > 0).Select(p => new PaymentPart(SaleLineMeans.Card, p.Asset, card, p.Amount)));
+        parts.AddRange(secondParts.Where(p => p.Amount > 0).Select(p => new PaymentPart(SaleLineMeans.Card, p.Asset, secondCard, p.Amount)));
+        if (external > 0)
+        {
+            parts.Add(new PaymentPart(means == Ledger.PaymentMeans.BankCard ? SaleLineMeans.BankCard : SaleLineMeans.Cash, null, null, external));
+        }
+
+        return new TillRows(till.Context, SaleLineAllocator.Allocate(till.Lines, parts));
+    }
+}

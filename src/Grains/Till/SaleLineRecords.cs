@@ -74,7 +74,11 @@ public sealed record PricedLine(
 /// them into <see cref="SaleLineRow"/>s once it knows how the total was paid.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Till.TillSale")]
-public sealed record TillSale([property: Id(0)] TillContext Context, [property: Id(1)] ImmutableArray<PricedLine> Lines);
+public sealed record TillSale([property: Id(0)] TillContext Context, [property: Id(1)] ImmutableArray<PricedLine> Lines)
+{
+    /// <summary>The one asset the basket may be paid in (time currency, say), when its products are limited to it.</summary>
+    public AssetId? OnlyAsset => Lines.Select(l => l.OnlyAsset).FirstOrDefault(a => a is not null);
+}
 
 /// <summary>The rows the ledger writer stores with an operation, in the same transaction.</summary>
 public sealed record TillRows(TillContext Context, ImmutableArray<SaleLineRow> Rows);
