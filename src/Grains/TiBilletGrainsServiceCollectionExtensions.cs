@@ -43,6 +43,12 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<CardWallets>();
+        services.TryAddSingleton<Catalog.CatalogStore>();
+        services.TryAddSingleton<Till.TillCheckout>();
+        services.TryAddSingleton<Closures.TillDayStore>();
+        services.TryAddSingleton<Closures.TillReportStore>();
+        services.AddOptions<Closures.TillOptions>().BindConfiguration(nameof(Closures.TillOptions))
+            .Validate(o => o.ClosureSettleMargin >= TimeSpan.Zero && o.ClosureSettleMargin <= TimeSpan.FromMinutes(5), "TillOptions:ClosureSettleMargin is 0 to 5 minutes.");
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
             .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),

@@ -71,6 +71,10 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
+        services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
+        services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
 
         services.AddSingleton<GraphQLEndpoint>();
         services.AddSingleton<GraphQLWebSocketHandler>();

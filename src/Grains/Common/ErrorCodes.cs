@@ -77,6 +77,9 @@ public static class ErrorCodes
     /// <summary>A ticket whose reservation or event was cancelled.</summary>
     public const string TicketCancelled = "TICKET_CANCELLED";
 
+    /// <summary>A product of the basket has too little stock left (and may not go below zero).</summary>
+    public const string OutOfStock = "OUT_OF_STOCK";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }

@@ -5,5 +5,8 @@ public enum VenueRole
 {
     Viewer = 0,
     Cashier = 1,
-    Admin = 2,
+
+    /// <summary>Voids lines and closes the till's day, besides selling.</summary>
+    Manager = 2,
+    Admin = 3,
 }

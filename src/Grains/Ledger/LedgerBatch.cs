@@ -97,7 +97,7 @@ internal static class LedgerBatch
             {
                 lineCount += p.Entry.Lines.Length;
                 seqCount += p.Entry.Sequences.Length;
-                operations++;
+                operations += p.Entry.Lines.IsEmpty ? 0 : 1;
             }
         }
 
@@ -114,7 +114,19 @@ internal static class LedgerBatch
                 continue;
             }
 
-            chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash, e.Result, e.Venue?.Value, e.Card?.Value, at, e.ExternalAmount, e.ExternalMeans);
+            if (e.Till is not null)
+            {
+                r.Sales ??= new Till.SaleLineSql.Batch();
+                r.Sales.Add(e.OperationId, e.Venue!.Value, e.Till);
+            }
+
+            // The chain is verified from the transaction rows: an operation without lines (a sale paid wholly outside cards)
+            // is not linked, so the verifier's counts still match; its sale lines carry it.
+            if (!e.Lines.IsEmpty)
+            {
+                chain.AppendOperation(e.OperationId, e.Kind, e.Key.Value, e.RequestHash, e.Result, e.Venue?.Value, e.Card?.Value, at, e.ExternalAmount, e.ExternalMeans);
+            }
+
             foreach (var l in e.Lines)
             {
                 r.TOp[line] = e.OperationId;
@@ -190,6 +202,11 @@ internal static class LedgerBatch
         if (r.BWallet.Length > 0)
         {
             write.BatchCommands.Add(Command(UpsertBalancesSql, Array(NpgsqlDbType.Uuid, r.BWallet), Array(NpgsqlDbType.Uuid, r.BAsset), Array(NpgsqlDbType.Bigint, r.BDelta)));
+        }
+
+        if (r.Sales is { Count: > 0 } sales)
+        {
+            write.BatchCommands.Add(sales.InsertCommand(r.At));
         }
 
         write.BatchCommands.Add(Command(InsertLinkSql, Scalar(writerId), Scalar(height), Scalar(chain.Tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length), Scalar(LedgerChain.CurrentVersion)));
@@ -351,6 +368,9 @@ internal sealed class BatchRows(int lines, int sequences)
     public long[] BDelta { get; set; } = [];
     public byte[] Hash { get; set; } = [];
     public int Operations { get; init; }
+
+    /// <summary>The batch's till sale lines, if any.</summary>
+    public Till.SaleLineSql.Batch? Sales { get; set; }
     public DateTime At { get; init; }
     public int Lines => TOp.Length;
 }

@@ -14,7 +14,9 @@ public readonly record struct WalletSequence(WalletId Wallet, long Seq);
 
 /// <summary>
 /// One operation handed to the <see cref="LedgerWriter"/>: its idempotency key and request hash, its lines, the sequence
-/// numbers of the grain-owned wallets it debits, and the serialised result to replay for a retried key.
+/// numbers of the grain-owned wallets it debits, and the serialised result to replay for a retried key. <see cref="Till"/>: the sale
+/// lines of a till operation, written in the same transaction; such an entry may have no ledger line when it was paid
+/// wholly in cash or by bank card (an operation with external means only).
 /// </summary>
 public sealed record LedgerEntry(
     Guid OperationId,
@@ -27,7 +29,8 @@ public sealed record LedgerEntry(
     VenueId? Venue = null,
     CardUid? Card = null,
     long ExternalAmount = 0,
-    PaymentMeans ExternalMeans = PaymentMeans.None);
+    PaymentMeans ExternalMeans = PaymentMeans.None,
+    Till.TillRows? Till = null);
 
 /// <summary>What became of an entry.</summary>
 public enum LedgerCommitStatus

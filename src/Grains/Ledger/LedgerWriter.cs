@@ -85,7 +85,8 @@ public sealed partial class LedgerWriter : IAsyncDisposable
 
     private static void Validate(LedgerEntry entry)
     {
-        if (entry.Lines.IsDefaultOrEmpty || entry.RequestHash is null || entry.Result is null || entry.Sequences.IsDefault)
+        var externalOnly = entry.Lines is { IsDefault: false, IsEmpty: true } && entry.Till is not null && entry.ExternalAmount > 0 && entry.Venue is not null;
+        if ((entry.Lines.IsDefaultOrEmpty && !externalOnly) || (entry.Till is not null && entry.Venue is null) || entry.RequestHash is null || entry.Result is null || entry.Sequences.IsDefault)
         {
             throw new ArgumentException("A ledger entry needs lines, a request hash, a result and sequences.", nameof(entry));
         }

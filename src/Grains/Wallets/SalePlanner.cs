@@ -37,13 +37,24 @@ public static class SalePlanner
             hasher.Add(line.Label).Add(line.Quantity).Add(line.UnitPrice);
         }
 
+        // A till sale: what it sold and where, so the same key with another basket or table is a conflict.
+        if (sale.Till is { } till)
+        {
+            hasher.Add("till").Add(till.Context.PointOfSale).Add(till.Context.Cashier).Add(till.Context.Table).Add(till.Context.Order?.ToString())
+                .Add((long)till.Lines.Length);
+            foreach (var line in till.Lines)
+            {
+                hasher.Add(line.Product?.ToString()).Add(line.Name).Add(line.Quantity).Add(line.UnitPrice).Add((long)line.Kind);
+            }
+        }
+
         return hasher.Finish();
     }
 
     /// <summary>One wallet pays: the cascade, then cash or bank card for a remainder when the card paid something; else declined.</summary>
     public static WalletPlan<PaymentResult> PlanOneCard(WalletView payer, VenuePaymentProfile profile, SaleRequest sale, CardUid card, long total, DateTimeOffset at)
     {
-        var allocation = SpendingCascade.Allocate(profile.SpendingOrder, payer.Balances, total);
+        var allocation = SpendingCascade.Allocate(OrderOf(sale, profile), payer.Balances, total);
         long external = 0;
         if (allocation.Remainder > 0)
         {
@@ -63,15 +74,16 @@ public static class SalePlanner
         var means = external > 0 ? sale.Complement : PaymentMeans.None;
         var result = new PaymentResult(true, DeclineReason.None, total, allocation.Covered, 0, external, means, 0,
             WalletPlans.Movements(lines), WalletPlans.BalancesAfter(payer.Balances, payer.Id, lines), opId, at);
-        return WalletPlan<PaymentResult>.Submit(new PlannedOperation(opId, TransactionKind.Sale, lines, sale.Venue, card, external, means), result);
+        var till = sale.Till is { } t ? Till.TillSaleRows.For(t, allocation.Parts.Select(p => (p.Asset, p.Amount)), card, [], null, external, means) : null;
+        return WalletPlan<PaymentResult>.Submit(new PlannedOperation(opId, TransactionKind.Sale, lines, sale.Venue, card, external, means, till), result);
     }
 
     /// <summary>Two wallets pay: the paying card's wallet first, the second card's wallet for the remainder; declined if both together fall short.</summary>
     public static WalletPlan<PaymentResult> PlanTwoCards(WalletView primary, WalletView complement, VenuePaymentProfile profile, SaleRequest sale, CardUid card,
         long total, DateTimeOffset at)
     {
-        var first = SpendingCascade.Allocate(profile.SpendingOrder, primary.Balances, total);
-        var second = SpendingCascade.Allocate(profile.SpendingOrder, complement.Balances, first.Remainder);
+        var first = SpendingCascade.Allocate(OrderOf(sale, profile), primary.Balances, total);
+        var second = SpendingCascade.Allocate(OrderOf(sale, profile), complement.Balances, first.Remainder);
         if (second.Remainder > 0)
         {
             return WalletPlan<PaymentResult>.Decline(new PaymentResult(false, DeclineReason.InsufficientFunds, total, 0, 0, 0, PaymentMeans.None,
@@ -85,6 +97,13 @@ public static class SalePlanner
         var means = second.Covered > 0 ? PaymentMeans.SecondCard : PaymentMeans.None;
         var result = new PaymentResult(true, DeclineReason.None, total, first.Covered, second.Covered, 0, means, 0,
             WalletPlans.Movements(lines), WalletPlans.BalancesAfter(primary.Balances, primary.Id, lines), opId, at);
-        return WalletPlan<PaymentResult>.Submit(new PlannedOperation(opId, TransactionKind.Sale, lines, sale.Venue, card, 0, means), result);
+        var till = sale.Till is { } t
+            ? Till.TillSaleRows.For(t, first.Parts.Select(p => (p.Asset, p.Amount)), card, second.Parts.Select(p => (p.Asset, p.Amount)), sale.ComplementCard, 0, means)
+            : null;
+        return WalletPlan<PaymentResult>.Submit(new PlannedOperation(opId, TransactionKind.Sale, lines, sale.Venue, card, 0, means, till), result);
     }
+
+    /// <summary>The venue's spending order, or only the one asset a till basket is limited to (time currency, say).</summary>
+    private static ImmutableArray<AssetId> OrderOf(SaleRequest sale, VenuePaymentProfile profile) =>
+        sale.Till?.OnlyAsset is { } only ? (profile.FindAccepted(only) is null ? [] : [only]) : profile.SpendingOrder;
 }

@@ -135,7 +135,7 @@ public sealed partial class WalletGrain(
 
     private LedgerEntry ToEntry<T>(IdempotencyKey key, byte[] hash, PlannedOperation operation, T result, ImmutableArray<WalletSequence> sequences) =>
         new(operation.OperationId, key, hash, operation.Kind, operation.Lines, sequences, serializer.SerializeToArray(result),
-            operation.Venue, operation.Card, operation.External, operation.Means);
+            operation.Venue, operation.Card, operation.External, operation.Means, operation.Till);
 
     private async Task<LedgerCommit> SubmitAsync(LedgerEntry entry)
     {

@@ -24,7 +24,8 @@ public sealed record PlannedOperation(
     VenueId? Venue,
     CardUid? Card,
     long External = 0,
-    PaymentMeans Means = PaymentMeans.None);
+    PaymentMeans Means = PaymentMeans.None,
+    Till.TillRows? Till = null);
 
 /// <summary>
 /// What a planner decided: submit <see cref="Operation"/> and answer <see cref="Result"/> once committed; decline (the

@@ -53,7 +53,8 @@ public sealed record SaleRequest(
     CardUid Cashier,
     ImmutableArray<SaleLine> Lines,
     PaymentMeans Complement = PaymentMeans.None,
-    CardUid? ComplementCard = null)
+    CardUid? ComplementCard = null,
+    Till.TillSale? Till = null)
 {
     /// <summary>Whether a second card takes part (or is named): such a sale starts at the card grain, which checks that card.</summary>
     public bool NamesSecondCard => Complement == PaymentMeans.SecondCard || ComplementCard is not null;
