@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Customers;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Memberships;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
 
@@ -39,6 +40,8 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<CashierRightsCache>();
         services.TryAddSingleton<CardPayments>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
+        services.TryAddSingleton<MembershipStore>();
+        services.TryAddSingleton<IMembershipChecker, MembershipChecker>();
         services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
             .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),
                 "MailOptions: with SmtpHost, SmtpPort is 1 to 65535 and Sender an e-mail address.")

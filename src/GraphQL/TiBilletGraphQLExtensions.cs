@@ -15,6 +15,7 @@ using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
 using TiBillet.GraphQL.Ledger;
+using TiBillet.GraphQL.Memberships;
 using TiBillet.GraphQL.PointOfSale;
 using TiBillet.GraphQL.Venues;
 using TiBillet.GraphQL.Wallets;
@@ -58,6 +59,8 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, CustomerMutations>();
         services.AddSingleton<IQueryFields, CustomerQueries>();
         services.AddSingleton<IMutationFields, CustomerWalletMutations>();
+        services.AddSingleton<IQueryFields, MembershipQueries>();
+        services.AddSingleton<IMutationFields, MembershipMutations>();
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
 
