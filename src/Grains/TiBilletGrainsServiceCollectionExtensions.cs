@@ -6,6 +6,7 @@ using TiBillet.Grains.Cards;
 using TiBillet.Grains.Customers;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Memberships;
+using TiBillet.Grains.OnlinePayments;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
 
@@ -42,6 +43,14 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         services.TryAddSingleton<MembershipStore>();
         services.TryAddSingleton<IMembershipChecker, MembershipChecker>();
+        services.AddOptions<StripeOptions>().BindConfiguration(nameof(StripeOptions))
+            .Validate(o => Uri.TryCreate(o.ApiBase, UriKind.Absolute, out _) && o.WebhookTolerance > TimeSpan.Zero && !string.IsNullOrWhiteSpace(o.Currency)
+                           && (!o.Enabled || !string.IsNullOrWhiteSpace(o.WebhookSecret)),
+                "StripeOptions: ApiBase an absolute URL, WebhookTolerance > 0, a Currency, and a WebhookSecret with a SecretKey.")
+            .ValidateOnStart();
+        services.TryAddSingleton<StripeGateway>();
+        services.TryAddSingleton<CheckoutStore>();
+        services.TryAddSingleton<OnlineCheckout>();
         services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
             .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),
                 "MailOptions: with SmtpHost, SmtpPort is 1 to 65535 and Sender an e-mail address.")

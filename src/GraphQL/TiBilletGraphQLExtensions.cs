@@ -16,6 +16,7 @@ using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
 using TiBillet.GraphQL.Ledger;
 using TiBillet.GraphQL.Memberships;
+using TiBillet.GraphQL.OnlinePayments;
 using TiBillet.GraphQL.PointOfSale;
 using TiBillet.GraphQL.Venues;
 using TiBillet.GraphQL.Wallets;
@@ -61,6 +62,7 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, CustomerWalletMutations>();
         services.AddSingleton<IQueryFields, MembershipQueries>();
         services.AddSingleton<IMutationFields, MembershipMutations>();
+        services.AddSingleton<IMutationFields, OnlinePaymentMutations>();
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
 
@@ -109,6 +111,7 @@ public static class TiBilletGraphQLExtensions
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapStripeWebhook();
         return app;
     }
 }

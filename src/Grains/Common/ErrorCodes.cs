@@ -53,6 +53,18 @@ public static class ErrorCodes
     /// <summary>Too many sign-in attempts (per e-mail or client address), or too many sign-in fields in one request; retry after <c>extensions.retryAfter</c> seconds.</summary>
     public const string RateLimited = "RATE_LIMITED";
 
+    /// <summary>Online payment is off on this instance (no Stripe key configured).</summary>
+    public const string PaymentsDisabled = "PAYMENTS_DISABLED";
+
+    /// <summary>The venue has no Stripe connected account set by its ADMIN, so it cannot be paid online.</summary>
+    public const string VenueNotConnected = "VENUE_NOT_CONNECTED";
+
+    /// <summary>An online refund asks for more FED than the customer's Stripe payments can give back (the FED came another way).</summary>
+    public const string NoStripePayment = "NO_STRIPE_PAYMENT";
+
+    /// <summary>Stripe refused a request (its answer is logged, not shown).</summary>
+    public const string PaymentProviderError = "PAYMENT_PROVIDER_ERROR";
+
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
 }
