@@ -80,6 +80,23 @@ public sealed class OnlineCheckout(StripeGateway stripe, CheckoutStore store, Me
             throw new DomainException(ErrorCodes.NotFound, "No such checkout session.");
         }
 
+        return await CompleteAsync(session, cancellationToken);
+    }
+
+    /// <summary>
+    /// The browser's return on <c>GET /stripe/return?session_id=…</c>, with no sign-in: safe, because it only applies what
+    /// Stripe itself says of the session. NOT_FOUND for a session we did not create.
+    /// </summary>
+    public async Task<CheckoutSession> CompleteFromReturnAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        stripe.RequireClient();
+        var session = await store.FindAsync(sessionId, cancellationToken) ?? throw new DomainException(ErrorCodes.NotFound, "No such checkout session.");
+        return await CompleteAsync(session, cancellationToken);
+    }
+
+    private async Task<CheckoutSession> CompleteAsync(CheckoutSession session, CancellationToken cancellationToken)
+    {
+        var sessionId = session.Id;
         if (session.Status is CheckoutStatus.Completed or CheckoutStatus.Failed or CheckoutStatus.Expired)
         {
             return session;

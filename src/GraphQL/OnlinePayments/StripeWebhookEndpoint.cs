@@ -24,10 +24,36 @@ public static partial class StripeWebhookEndpoint
     /// <summary>Stripe's events are small; anything larger is not one.</summary>
     private const int MaxBodyBytes = 512 * 1024;
 
+    /// <summary>Where Stripe sends the customer's browser after paying (<c>StripeOptions:SuccessUrl</c>).</summary>
+    public const string ReturnPath = "/stripe/return";
+
     public static WebApplication MapStripeWebhook(this WebApplication app)
     {
         app.MapPost(Path, HandleAsync);
+        app.MapGet(ReturnPath, ReturnAsync);
         return app;
+    }
+
+    /// <summary>
+    /// <c>GET /stripe/return?session_id=…</c>: reads the session from Stripe and completes it if paid, then answers its
+    /// status as JSON (a front end would redirect instead). 404 for an unknown session or with online payment off.
+    /// </summary>
+    private static async Task<IResult> ReturnAsync(HttpContext http, OnlineCheckout checkout)
+    {
+        var id = http.Request.Query["session_id"].ToString();
+        try
+        {
+            var session = await checkout.CompleteFromReturnAsync(id, http.RequestAborted);
+            return Results.Json(new { sessionId = session.Id, status = session.Status.ToString() });
+        }
+        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.PaymentsDisabled)
+        {
+            return Results.Json(new { error = e.Code }, statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (DomainException e)
+        {
+            return Results.Json(new { error = e.Code }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, IOptions<StripeOptions> options, CheckoutStore store, IGrainFactory grains, ILoggerFactory loggers)

@@ -114,6 +114,26 @@ public sealed class StripeCheckoutApiTests(StripeSiloFixture silo)
     }
 
     [Fact]
+    public async Task The_browser_return_url_completes_a_paid_session_without_a_sign_in()
+    {
+        var (_, customer) = silo.NewCustomer();
+        var id = (await TopUpAsync(customer, 450))["sessionId"]!.GetValue<string>();
+        var returnUrl = new Uri(silo.BaseAddress, "/stripe/return?session_id=" + id);
+
+        var unpaid = await silo.Http.GetStringAsync(returnUrl, TestContext.Current.CancellationToken);
+        Stripe.Pay(id);
+        var paid = await silo.Http.GetStringAsync(returnUrl, TestContext.Current.CancellationToken);
+        using var hook = await Stripe.SendEventAsync("checkout.session.completed", id);
+        using var unknown = await silo.Http.GetAsync(new Uri(silo.BaseAddress, "/stripe/return?session_id=cs_test_unknown"), TestContext.Current.CancellationToken);
+
+        Assert.Contains("\"Open\"", unpaid, StringComparison.Ordinal);
+        Assert.Contains("\"Completed\"", paid, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, hook.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(450, await FedAsync(customer));
+    }
+
+    [Fact]
     public async Task A_forged_or_stale_signature_is_refused_and_changes_nothing()
     {
         var (_, customer) = silo.NewCustomer();
