@@ -47,15 +47,17 @@ public sealed class StripeStandIn : IAsyncDisposable
     /// <summary>Sessions actually created (a replay by idempotency key does not count).</summary>
     public int SessionsCreated => Volatile.Read(ref _sessionsCreated);
 
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts on <paramref name="port"/> of the loopback address (0: a free one).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/v1/checkout/sessions", (Func<HttpContext, Task<IResult>>)CreateSessionAsync);
         _app.MapGet("/v1/checkout/sessions/{id}", (Func<HttpContext, string, IResult>)GetSession);
         _app.MapPost("/v1/refunds", (Func<HttpContext, Task<IResult>>)CreateRefundAsync);
+        _app.MapPost("/pay/{id}", (Func<HttpContext, string, Task<IResult>>)PayPageAsync);
         await _app.StartAsync(cancellationToken);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
@@ -122,10 +124,31 @@ public sealed class StripeStandIn : IAsyncDisposable
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={t},v1={signature}");
-        return await Http.SendAsync(request, Xunit.TestContext.Current.CancellationToken);
+        return await Http.SendAsync(request);
     }
 
     // ---------------------------------------------------------------- the API
+
+    /// <summary>
+    /// Stands in for Stripe's payment page: <c>POST /pay/{id}</c> (<c>?delayed=true</c> for a delayed method) pays the
+    /// session and sends <c>checkout.session.completed</c> to the webhook, as Stripe would. Answers the webhook's status.
+    /// </summary>
+    private async Task<IResult> PayPageAsync(HttpContext http, string id)
+    {
+        if (!_sessions.ContainsKey(id))
+        {
+            return Results.Text(Error("invalid_request_error", "resource_missing", $"No such checkout.session: '{id}'"), "application/json", statusCode: 404);
+        }
+
+        Pay(id, delayed: http.Request.Query["delayed"] == "true");
+        if (WebhookUrl is null)
+        {
+            return Results.Json(new { paid = id });
+        }
+
+        using var sent = await SendEventAsync("checkout.session.completed", id);
+        return Results.Json(new { paid = id, webhookStatus = (int)sent.StatusCode });
+    }
 
     private async Task<IResult> CreateSessionAsync(HttpContext http)
     {

@@ -1,0 +1,25 @@
+using System.Globalization;
+using TiBillet.Testing;
+
+// Usage: dotnet run --project tests/StripeStandIn -- [port] [webhook URL]
+var port = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12111;
+await using var standIn = new StripeStandIn
+{
+    WebhookUrl = new Uri(args.Length > 1 ? args[1] : "http://127.0.0.1:5080/stripe/webhook"),
+};
+await standIn.StartAsync(port: port);
+Console.WriteLine($"Stripe stand-in (not Stripe) on {standIn.BaseAddress}: secret key {StripeStandIn.SecretKey}, webhook secret {StripeStandIn.WebhookSecret}, webhooks to {standIn.WebhookUrl}");
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // Ctrl+C: stop.
+}
