@@ -10,16 +10,20 @@ await using var standIn = new StripeStandIn
 await standIn.StartAsync(port: port);
 Console.WriteLine($"Stripe stand-in (not Stripe) on {standIn.BaseAddress}: secret key {StripeStandIn.SecretKey}, webhook secret {StripeStandIn.WebhookSecret}, webhooks to {standIn.WebhookUrl}");
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+// Ctrl+C or a plain kill (SIGTERM) stops it.
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
 }
 catch (OperationCanceledException)
 {
-    // Ctrl+C: stop.
+    // Asked to stop.
+}
+
+void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
 }
