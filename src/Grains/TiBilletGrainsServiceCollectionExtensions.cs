@@ -35,11 +35,12 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
         services.TryAddSingleton<CardStore>();
+        services.TryAddSingleton<ICardLinks>(sp => sp.GetRequiredService<CardStore>());
         services.TryAddSingleton<CardLinkStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
-        services.TryAddSingleton<CardPayments>();
+        services.TryAddSingleton<CardWallets>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         services.TryAddSingleton<MembershipStore>();
         services.TryAddSingleton<IMembershipChecker, MembershipChecker>();

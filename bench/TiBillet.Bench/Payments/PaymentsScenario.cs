@@ -96,7 +96,7 @@ public static class PaymentsScenario
             Log("silo started");
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var writer = host.Services.GetRequiredService<LedgerWriter>();
-            var payments = host.Services.GetRequiredService<CardPayments>();
+            var cardWallets = host.Services.GetRequiredService<CardWallets>();
 
             if (args.Contains("--writer-only"))
             {
@@ -126,8 +126,8 @@ public static class PaymentsScenario
                 // Cards in turn, as at a festival, where a card is in one hand at one till: drawn at random, 256 sales in
                 // flight over 2,000 cards put one in eight on a card already paying, queued behind that sale's commit.
                 var card = cards[1 + (int)(i % (cards.Length - 1))];
-                // As the API and the tills pay (CardPayments): straight to the card's own wallet grain.
-                var result = await payments.PayAsync(card, new SaleRequest(new IdempotencyKey($"{run}-{phase}-{i}"), venue, cashier, basket));
+                // As the API and the tills pay: the one-card door, at the card's own wallet grain.
+                var result = await (await cardWallets.OwnWalletAsync(card)).PayWithCardAsync(new SaleRequest(new IdempotencyKey($"{run}-{phase}-{i}"), venue, cashier, basket), card);
                 return result.Approved;
             }
 

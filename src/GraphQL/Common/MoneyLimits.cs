@@ -1,6 +1,7 @@
 using GraphQL;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Common;
+using TiBillet.Grains.Wallets;
 
 namespace TiBillet.GraphQL.Common;
 
@@ -18,12 +19,12 @@ public static class MoneyLimits
     }
 
     /// <summary>As <see cref="RequireWithinLimit"/> for a basket: the sum of quantity × unit price (no overflow: a huge basket is over the limit).</summary>
-    public static void RequireBasketWithinLimit(this IResolveFieldContext context, IEnumerable<(int Quantity, long UnitPrice)> lines)
+    public static void RequireBasketWithinLimit(this IResolveFieldContext context, IEnumerable<SaleLine> lines)
     {
         Int128 total = 0;
-        foreach (var (quantity, unitPrice) in lines)
+        foreach (var line in lines)
         {
-            total += (Int128)quantity * unitPrice;
+            total += (Int128)line.Quantity * line.UnitPrice;
         }
 
         context.RequireWithinLimit(total > long.MaxValue ? long.MaxValue : (long)total, o => o.MaxSale, "The basket's total");

@@ -13,7 +13,7 @@ public sealed class LedgerQueriesTests(ClusterFixture fixture)
     [Fact]
     public async Task History_pages_newest_first_with_filters()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var (card, other) = (await net.NewCardAsync(), await net.NewCardAsync());
         await net.RefillAsync(card, 1_000);
         await net.RefillAsync(other, 1_000);
@@ -53,7 +53,7 @@ public sealed class LedgerQueriesTests(ClusterFixture fixture)
     [Fact]
     public async Task VerifyLedger_is_clean_through_the_grain()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 500);
         await net.PayAsync(card, 200);
