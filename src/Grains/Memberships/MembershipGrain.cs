@@ -9,7 +9,7 @@ namespace TiBillet.Grains.Memberships;
 /// so a second activation (possible while silos join or leave) computes from the same facts, and the key's unique index
 /// stores each purchase once.
 /// </summary>
-public sealed class MembershipGrain(MembershipStore store, CardPayments payments, CashierRightsCache cashiers, TimeProvider clock) : Grain, IMembershipGrain
+public sealed class MembershipGrain(MembershipStore store, CardWallets wallets, CashierRightsCache cashiers, TimeProvider clock) : Grain, IMembershipGrain
 {
     private WalletId Holder => new(this.GetPrimaryKey(out _));
 
@@ -47,7 +47,7 @@ public sealed class MembershipGrain(MembershipStore store, CardPayments payments
         {
             // The sale's own key is derived from the purchase's: a retry after a crash replays the payment, never charges twice.
             var sale = new SaleRequest(request.Key.Derive("pay"), Venue, request.Cashier, [new SaleLine(Label(product), 1, product.Price)]);
-            var paid = await payments.PayAsync(request.Card, sale, cancellationToken);
+            var paid = await (await wallets.OwnWalletAsync(request.Card, cancellationToken)).PayWithCardAsync(sale, request.Card, cancellationToken);
             if (!paid.Approved)
             {
                 return new MembershipPurchaseResult(false, paid.Reason, paid.Shortfall, null);
