@@ -133,12 +133,17 @@ public sealed class MembershipApiTests(TestFieldsSiloFixture silo)
 
         var purchase = (await BuyAsync(net, product, card, "WALLET", auth: cashier)).Data()["buyMembership"]!["purchase"]!["id"]!.GetValue<string>();
         var pending = await StatusAsync(net, card);
+        const string list = "query($v: ID!) { pendingMemberships(venueId: $v) { id } }";
+        var listedByCashier = await silo.PostAsync(list, new { v = net.Venue }, cashier);
+        var listed = (await silo.PostAsync(list, new { v = net.Venue }, admin)).Data()["pendingMemberships"]!.AsArray();
         var byCashier = await silo.PostAsync(validate, new { i = new { venueId = net.Venue, purchaseId = purchase } }, cashier);
         var validated = (await silo.PostAsync(validate, new { i = new { venueId = net.Venue, purchaseId = purchase } }, admin)).Data()["validateMembership"]!;
         var elsewhere = await CashlessNetwork.CreateAsync(silo.Client);
         var otherVenue = await silo.PostAsync(validate, new { i = new { venueId = elsewhere.Venue, purchaseId = purchase } }, elsewhere.Admin);
 
         Assert.Equal("PENDING", pending["state"]!.GetValue<string>());
+        Assert.Equal("FORBIDDEN", listedByCashier.ErrorCode());
+        Assert.Equal(purchase, Assert.Single(listed)!["id"]!.GetValue<string>());
         Assert.Equal("FORBIDDEN", byCashier.ErrorCode());
         Assert.NotNull(validated["validatedAt"]);
         Assert.Equal("NOT_FOUND", otherVenue.ErrorCode());
@@ -167,6 +172,8 @@ public sealed class MembershipApiTests(TestFieldsSiloFixture silo)
         Assert.Equal("BAD_USER_INPUT", (await BuyAsync(net, product, card, "ONLINE", auth: cashier)).ErrorCode());
         Assert.Equal("UNKNOWN_CARD", (await BuyAsync(net, product, NewUid(), "CASH", auth: cashier)).ErrorCode());
         Assert.Equal("FORBIDDEN", (await silo.PostAsync(Status, new { v = other.Venue, c = card }, viewer)).ErrorCode());
+        Assert.Equal("FORBIDDEN", (await silo.PostAsync(Status, new { v = net.Venue, c = card }, customer)).ErrorCode());
+        Assert.Equal("FORBIDDEN", (await silo.PostAsync("query($v: ID!) { myMembership(venueId: $v) { state } }", new { v = net.Venue }, cashier)).ErrorCode());
         Assert.Equal("BAD_USER_INPUT", (await silo.PostAsync(Create, new { i = new { venueId = net.Venue, name = "x", duration = "DAY", price = 1, timeZone = "Mars/Olympus" } }, net.Admin)).ErrorCode());
         Assert.Equal(ledger, await silo.LedgerRowsAsync());
         Assert.Equal(0, await silo.ScalarAsync("SELECT count(*) FROM membership_purchases WHERE venue_id = $1", net.Venue));
