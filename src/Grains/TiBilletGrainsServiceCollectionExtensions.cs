@@ -8,6 +8,8 @@ using TiBillet.Grains.Events;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Reservations;
 using TiBillet.Grains.Tickets;
+using TiBillet.Grains.Memberships;
+using TiBillet.Grains.OnlinePayments;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
 
@@ -50,6 +52,16 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.AddOptions<Closures.TillOptions>().BindConfiguration(nameof(Closures.TillOptions))
             .Validate(o => o.ClosureSettleMargin >= TimeSpan.Zero && o.ClosureSettleMargin <= TimeSpan.FromMinutes(5), "TillOptions:ClosureSettleMargin is 0 to 5 minutes.");
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
+        services.TryAddSingleton<MembershipStore>();
+        services.TryAddSingleton<IMembershipChecker, MembershipChecker>();
+        services.AddOptions<StripeOptions>().BindConfiguration(nameof(StripeOptions))
+            .Validate(o => Uri.TryCreate(o.ApiBase, UriKind.Absolute, out _) && o.WebhookTolerance > TimeSpan.Zero && !string.IsNullOrWhiteSpace(o.Currency)
+                           && (!o.Enabled || !string.IsNullOrWhiteSpace(o.WebhookSecret)),
+                "StripeOptions: ApiBase an absolute URL, WebhookTolerance > 0, a Currency, and a WebhookSecret with a SecretKey.")
+            .ValidateOnStart();
+        services.TryAddSingleton<StripeGateway>();
+        services.TryAddSingleton<CheckoutStore>();
+        services.TryAddSingleton<OnlineCheckout>();
         services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
             .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),
                 "MailOptions: with SmtpHost, SmtpPort is 1 to 65535 and Sender an e-mail address.")

@@ -15,6 +15,8 @@ using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
 using TiBillet.GraphQL.Cards;
 using TiBillet.GraphQL.Ledger;
+using TiBillet.GraphQL.Memberships;
+using TiBillet.GraphQL.OnlinePayments;
 using TiBillet.GraphQL.PointOfSale;
 using TiBillet.GraphQL.Events;
 using TiBillet.GraphQL.Tickets;
@@ -69,6 +71,9 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<Tickets.TicketFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<Tickets.TicketFields>());
+        services.AddSingleton<IQueryFields, MembershipQueries>();
+        services.AddSingleton<IMutationFields, MembershipMutations>();
+        services.AddSingleton<IMutationFields, OnlinePaymentMutations>();
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
         services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
@@ -127,6 +132,7 @@ public static class TiBilletGraphQLExtensions
             options.Value.Ide ? GraphiQLPage.WriteAssetAsync(http, file) : Results.NotFound().ExecuteAsync(http));
         app.MapTicketImages();
         app.MapAgendaFeeds();
+        app.MapStripeWebhook();
         return app;
     }
 }

@@ -79,6 +79,17 @@ public static class ErrorCodes
 
     /// <summary>A product of the basket has too little stock left (and may not go below zero).</summary>
     public const string OutOfStock = "OUT_OF_STOCK";
+    /// <summary>Online payment is off on this instance (no Stripe key configured).</summary>
+    public const string PaymentsDisabled = "PAYMENTS_DISABLED";
+
+    /// <summary>The venue has no Stripe connected account set by its ADMIN, so it cannot be paid online.</summary>
+    public const string VenueNotConnected = "VENUE_NOT_CONNECTED";
+
+    /// <summary>An online refund asks for more FED than the customer's Stripe payments can give back (the FED came another way).</summary>
+    public const string NoStripePayment = "NO_STRIPE_PAYMENT";
+
+    /// <summary>Stripe refused a request (its answer is logged, not shown).</summary>
+    public const string PaymentProviderError = "PAYMENT_PROVIDER_ERROR";
 
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";

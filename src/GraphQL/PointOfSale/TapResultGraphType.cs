@@ -1,7 +1,11 @@
 using GraphQL.Types;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Wallets;
+using TiBillet.Grains.Cards;
+using TiBillet.Grains.Memberships;
 using TiBillet.GraphQL.Cards;
+using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Memberships;
 using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.PointOfSale;
@@ -32,5 +36,10 @@ public sealed class TapResultGraphType : ObjectGraphType<TapResult>
         Field<IdGraphType>("requestId").Description("The pending request this tap served or was declined for.").Resolve(c => c.Source.RequestId);
         Field<IdGraphType>("operationId").Description("The ledger operation that moved the money.").Resolve(c => c.Source.OperationId);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("at").Resolve(c => c.Source.At);
+        Field<MembershipStatusGraphType>("membership")
+            .Description("The card holder's membership at this venue, computed now from the purchases (valid until…, expired since…, none); null for an unknown card.")
+            .ResolveAsync(async c => c.Source.Card is { } card && await c.Service<CardStore>().FindByUidAsync(card, c.CancellationToken) is { } row
+                ? await c.Service<IMembershipChecker>().ForWalletAsync(c.Source.PointOfSale.Venue, MembershipChecker.HolderOf(row), c.CancellationToken)
+                : null);
     }
 }

@@ -4,6 +4,7 @@ using TiBillet.Grains.Assets;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Memberships;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
@@ -12,10 +13,10 @@ namespace TiBillet.Silo.Hosting;
 
 /// <summary>
 /// Seeds a small demo network through the grains, as any client would: one venue with its euro (TLF), gift money (TNF)
-/// and time currency (TIM), a till "bar", a cashier card and 20 anonymous cards with balances. Idempotent: every step checks what
+/// and time currency (TIM), a till "bar", a membership product, a cashier card and 20 anonymous cards with balances. Idempotent: every step checks what
 /// exists or uses a fixed idempotency key, so a restart changes nothing.
 /// </summary>
-public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<DemoSeedStartupTask> logger) : IStartupTask
+public sealed partial class DemoSeedStartupTask(IGrainFactory grains, MembershipStore memberships, ILogger<DemoSeedStartupTask> logger) : IStartupTask
 {
     public static readonly VenueId Venue = new("demo-venue");
     public static readonly CardUid CashierCard = new("04CA5E01");
@@ -23,6 +24,9 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<De
 
     /// <summary>The demo till, where reader devices can be registered.</summary>
     public static readonly PointOfSaleId Bar = new(Venue, "bar");
+
+    /// <summary>The demo venue's membership product: a calendar-year membership at 15.00 €.</summary>
+    public static readonly MembershipProductId Membership = new(new Guid("0d0d0d0d-0000-4000-8000-00000000ad01"));
 
     /// <summary>UID of demo customer card <paramref name="n"/> (1-based): DE000001 … DE000014 (hex).</summary>
     public static CardUid CustomerCard(int n) => new($"DE{n:X6}");
@@ -45,6 +49,9 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, ILogger<De
         await grains.GetCardRegistry().RegisterAsync(new RegisterCardsRequest("demo", cards.ToImmutable()), cancellationToken);
         await grains.GetCard(CashierCard).GrantCashierAsync(Venue, cancellationToken);
         await grains.GetPointOfSale(Bar).CreateAsync(new CreatePointOfSaleRequest("Bar"), cancellationToken);
+        // A fixed id: the insert of an existing product changes nothing.
+        await memberships.InsertProductAsync(new MembershipProduct(Membership, Venue, "Adhésion annuelle", MembershipDuration.CalendarYear, 1500, false,
+            "Europe/Paris", false, DateTimeOffset.UtcNow), cancellationToken);
 
         for (var n = 1; n <= CustomerCards; n++)
         {
