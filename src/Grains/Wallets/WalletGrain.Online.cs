@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using TiBillet.Grains.Common;
-using TiBillet.Grains.Ledger;
-
 namespace TiBillet.Grains.Wallets;
 
 // Online sales (tickets paid from the customer's wallet) and their refunds: the same single writer, idempotency and
@@ -10,58 +6,18 @@ public sealed partial class WalletGrain
 {
     public Task<PaymentResult> PayOnlineAsync(OnlineSaleRequest request, CancellationToken cancellationToken = default)
     {
-        var total = BasketTotal(new SaleRequest(request.Key, request.Venue, default, request.Lines));
-        using var hasher = new RequestHasher("online-sale").Add(_id).Add(request.Venue).Add((long)request.Lines.Length);
-        foreach (var line in request.Lines)
-        {
-            hasher.Add(line.Label).Add(line.Quantity).Add(line.UnitPrice);
-        }
-
-        var hash = hasher.Finish();
+        var total = Basket.Total(request.Lines);
+        var hash = OnlineSalePlanner.SaleHash(_id, request);
         return RunAsync(request.Key, hash, async () =>
         {
-            if (_kind != WalletKind.User)
-            {
-                throw new DomainException(ErrorCodes.BadUserInput, "Online sales are paid from a customer's wallet.");
-            }
-
             var profile = await venues.GetAsync(request.Venue, cancellationToken);
-            var at = DateTimeOffset.UtcNow;
-            var allocation = SpendingCascade.Allocate(profile.SpendingOrder, _balances, total);
-            if (allocation.Remainder > 0)
-            {
-                return Plan<PaymentResult>.Decline(new PaymentResult(false, DeclineReason.InsufficientFunds, total, 0, 0, 0, PaymentMeans.None,
-                    allocation.Remainder, [], Snapshot(_balances), null, at));
-            }
-
-            var lines = allocation.Parts.Select(p => new LedgerLine(p.Asset, p.Amount, _id, profile.Wallet)).ToImmutableArray();
-            var opId = Guid.CreateVersion7();
-            var result = new PaymentResult(true, DeclineReason.None, total, total, 0, 0, PaymentMeans.None, 0,
-                Movements(lines), BalancesAfter(_balances, _id, lines), opId, at);
-            return Plan<PaymentResult>.Submit(Entry(request.Key, hash, TransactionKind.QrSale, opId, lines, result, request.Venue, null), result);
+            return OnlineSalePlanner.PlanSale(View, _kind, profile, request, total, DateTimeOffset.UtcNow);
         }, cancellationToken);
     }
 
     public Task<MovementResult> TakeBackSaleAsync(SaleReturnRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.Paid.IsDefaultOrEmpty || request.Paid.Any(m => m.From != _id || m.To != WalletId.OfVenue(request.Venue) || m.Amount <= 0))
-        {
-            throw new DomainException(ErrorCodes.BadUserInput, "A sale is given back as it was paid: from this wallet to the venue.");
-        }
-
-        using var hasher = new RequestHasher("sale-return").Add(_id).Add(request.Venue).Add((long)request.Paid.Length);
-        foreach (var m in request.Paid)
-        {
-            hasher.Add(m.Asset.Value.ToString()).Add(m.Amount);
-        }
-
-        var hash = hasher.Finish();
-        return RunAsync(request.Key, hash, () =>
-        {
-            // The venue's wallet is debited as a delta in the batch; its stored balance may not go below zero, so a venue that
-            // has already paid out the money is refused by the database rather than overdrawn.
-            var lines = request.Paid.Select(m => new LedgerLine(m.Asset, m.Amount, m.To, _id)).ToImmutableArray();
-            return Task.FromResult(Movement(request.Key, hash, TransactionKind.Refund, lines, request.Venue, null));
-        }, cancellationToken);
+        var hash = OnlineSalePlanner.CheckReturn(_id, request);
+        return RunAsync(request.Key, hash, () => Task.FromResult(OnlineSalePlanner.PlanReturn(View, request, DateTimeOffset.UtcNow)), cancellationToken);
     }
 }

@@ -3,7 +3,6 @@ using GraphQL.Types;
 using TiBillet.Grains.Catalog;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
-using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.PointOfSale;
 
 namespace TiBillet.GraphQL.Catalog;

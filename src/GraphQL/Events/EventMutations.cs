@@ -4,7 +4,6 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Events;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Venues;
-using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Events;
 

@@ -6,7 +6,6 @@ using TiBillet.Grains.Identity;
 using TiBillet.Grains.Memberships;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Memberships;
 

@@ -4,7 +4,6 @@ using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Memberships;
-using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.Memberships;

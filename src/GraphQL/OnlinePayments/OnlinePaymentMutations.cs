@@ -7,7 +7,6 @@ using TiBillet.Grains.Identity;
 using TiBillet.Grains.Memberships;
 using TiBillet.Grains.OnlinePayments;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.OnlinePayments;
 

@@ -4,7 +4,6 @@ using TiBillet.Grains.Wallets;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Memberships;
 using TiBillet.GraphQL.Cards;
-using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Memberships;
 using TiBillet.GraphQL.Wallets;
 

@@ -3,7 +3,6 @@ using GraphQL.Types;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Events;
 using TiBillet.Grains.Identity;
-using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Reservations;
 

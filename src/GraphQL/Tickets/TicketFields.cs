@@ -6,7 +6,6 @@ using TiBillet.Grains.Identity;
 using TiBillet.Grains.Reservations;
 using TiBillet.Grains.Tickets;
 using TiBillet.Grains.Venues;
-using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Reservations;
 
 namespace TiBillet.GraphQL.Tickets;

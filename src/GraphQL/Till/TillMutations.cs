@@ -7,7 +7,6 @@ using TiBillet.Grains.Ledger;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Till;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Common;
 using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.Till;
