@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Transport;
 
 [Collection(SiloCollection.Name)]
 public sealed class EndpointTests(TestFieldsSiloFixture silo)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Execution;
 
 /// <summary>The silo host started as a developer's machine starts it: the Development environment.</summary>
 public sealed class DevelopmentSiloFixture : SiloHostFixture

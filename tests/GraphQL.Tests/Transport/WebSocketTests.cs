@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Transport;
 
 [Collection(SiloCollection.Name)]
 public sealed class WebSocketTests(TestFieldsSiloFixture silo)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Execution;
 
 /// <summary>
 /// The introspection query that GraphiQL, graphql-codegen, Apollo and Postman send (graphql-js's

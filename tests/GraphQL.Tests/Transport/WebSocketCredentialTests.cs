@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 using TiBillet.GraphQL.Identity;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Transport;
 
 /// <summary>
 /// A socket keeps checking its credential: revoked keys and roles and expired tokens close it (4403) within seconds,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Execution;
 
 /// <summary>
 /// Anonymous callers cannot take the document cache from signed-in ones (tills, staff): a flood of distinct anonymous

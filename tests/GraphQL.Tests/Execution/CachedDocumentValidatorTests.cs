@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Testing;
 
-namespace TiBillet.GraphQL.Tests.Common;
+namespace TiBillet.GraphQL.Tests.Execution;
 
 /// <summary>
 /// A kept document is validated from its plan (variables coerced, arguments parsed, without GraphQL.NET's walks), and
