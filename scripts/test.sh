@@ -8,6 +8,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pcscd >/dev/null 2>&1 || need+=(pcscd)
 [ -e /etc/reader.conf.d/vpcd ] || need+=(vsmartcard-vpcd)
+# Headless Chromium opens the GraphiQL page in a test.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libpcsclite.so.1 ] || ls /usr/lib/*/libpcsclite.so.1 >/dev/null 2>&1 || need+=(libpcsclite1)
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -33,6 +35,15 @@ if command -v systemctl >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 fi
 
 dotnet build TiBillet.sln -c Release -warnaserror --nologo -v quiet
+
+# The reader agent as till PCs get it: one self-contained file per architecture (README "The reader agent").
+# The end-to-end tap tests run the x64 one.
+rm -rf artifacts/reader-agent
+for rid in linux-x64 linux-arm64; do
+  dotnet publish src/ReaderAgent -c Release -r "$rid" --self-contained -p:PublishSingleFile=true -p:DebugType=none \
+    -o "artifacts/reader-agent/$rid" --nologo -v quiet
+done
+export TIBILLET_READER_AGENT_BINARY="$PWD/artifacts/reader-agent/linux-x64/TiBillet.ReaderAgent"
 
 log=$(mktemp)
 set +e

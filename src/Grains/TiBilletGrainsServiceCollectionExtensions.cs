@@ -32,15 +32,17 @@ public static class TiBilletGrainsServiceCollectionExtensions
 
         services.TryAddSingleton<LedgerWriter>();
         services.TryAddSingleton<LedgerDirectory>();
-        services.TryAddSingleton<LedgerQueries>();
+        services.TryAddSingleton<LedgerHistory>();
         services.TryAddSingleton<LedgerVerifier>();
         services.TryAddSingleton<WalletStore>();
+        services.TryAddSingleton<IUsedKeys>(sp => sp.GetRequiredService<WalletStore>());
         services.TryAddSingleton<CardStore>();
+        services.TryAddSingleton<ICardLinks>(sp => sp.GetRequiredService<CardStore>());
         services.TryAddSingleton<CardLinkStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VenueProfileCache>();
         services.TryAddSingleton<CashierRightsCache>();
-        services.TryAddSingleton<CardPayments>();
+        services.TryAddSingleton<CardWallets>();
         services.TryAddSingleton<IVenueFederationSource, NoVenueFederations>();
         services.AddOptions<MailOptions>().BindConfiguration(nameof(MailOptions))
             .Validate(o => string.IsNullOrWhiteSpace(o.SmtpHost) || (o.SmtpPort is > 0 and < 65536 && MimeKit.MailboxAddress.TryParse(o.Sender, out _)),

@@ -8,8 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Identity;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 using TiBillet.GraphQL.Customers;
+using TiBillet.GraphQL.Ide;
+using TiBillet.GraphQL.Observability;
 using TiBillet.GraphQL.Throttling;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Instance;
@@ -41,6 +47,8 @@ public static class TiBilletGraphQLExtensions
             .Validate(o => o.Iterations > 0, "SecretHashingOptions:Iterations must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ApiMetrics>();
         services.TryAddSingleton<IdentityStore>();
         services.TryAddSingleton<VenueAccess>();
         services.TryAddSingleton<TiBillet.Grains.Wallets.WalletScopeStore>();
@@ -85,7 +93,7 @@ public static class TiBilletGraphQLExtensions
                 var api = o.RequestServices!.GetRequiredService<IOptions<GraphQLApiOptions>>().Value;
                 o.Timeout = api.Timeout;
             })
-            .AddErrorInfoProvider(sp => new RetryAfterErrorInfoProvider(new global::GraphQL.Execution.ErrorInfoProviderOptions
+            .AddErrorInfoProvider(sp => new MeteredErrorInfoProvider(sp.GetRequiredService<ApiMetrics>(), new RetryAfterErrorInfoProvider(new global::GraphQL.Execution.ErrorInfoProviderOptions
             {
                 // In every environment: a code and a short message, never exception types, messages, stack frames or
                 // data (a developer's machine is reachable too; the server log has the details). The codes list would
@@ -93,7 +101,7 @@ public static class TiBilletGraphQLExtensions
                 ExposeExceptionDetails = false,
                 ExposeData = false,
                 ExposeCodes = false,
-            }))
+            })))
             .AddUnhandledExceptionHandler(ErrorMapping.HandleAsync));
         // One instance, reachable by type for diagnostics and tests.
         services.AddSingleton<DocumentCache>();
@@ -114,7 +122,11 @@ public static class TiBilletGraphQLExtensions
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
-        app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint) => endpoint.HandleAsync(http));
+        // A browser asking for a page (Accept: text/html) gets the GraphiQL IDE; every other request is the API.
+        app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint, IOptions<GraphQLApiOptions> options) =>
+            options.Value.Ide && GraphiQLPage.IsWanted(http) ? GraphiQLPage.WritePageAsync(http) : endpoint.HandleAsync(http));
+        app.MapGet(Path + "/ide/{file}", (string file, HttpContext http, IOptions<GraphQLApiOptions> options) =>
+            options.Value.Ide ? GraphiQLPage.WriteAssetAsync(http, file) : Results.NotFound().ExecuteAsync(http));
         app.MapTicketImages();
         app.MapAgendaFeeds();
         return app;

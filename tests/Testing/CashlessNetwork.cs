@@ -87,7 +87,7 @@ public sealed class CashlessNetwork
 
     public Task<GraphQLResponse> PayAsync(string card, long unitPrice, int quantity, string key, string? authorization = null, string? cashier = null) =>
         Silo.PostAsync(
-            "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [SaleLineInput!]!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l) { approved reason total paidByCard shortfall operationId balances { assetId amount } } }",
+            "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [BasketLineInput!]!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l) { approved reason total paidByCard shortfall operationId balances { assetId amount } } }",
             new { k = key, v = Venue, c = cashier ?? Cashier, card, l = new[] { new { label = "Bière", quantity, unitPrice } } }, authorization ?? Admin);
 
     /// <summary>The card's balance in the venue's TLF, read through the API.</summary>

@@ -91,6 +91,8 @@ public class SiloHostFixture : IAsyncLifetime
                 ["MailOptions:SmtpPort"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["MailOptions:StartTls"] = "false",
                 ["MailOptions:Sender"] = "TiBillet test <no-reply@test.localhost>",
+                // Several test silos run in this process at once: metrics only where a fixture asks for them.
+                ["ObservabilityOptions:MetricsUrl"] = "",
             });
             // Later entries win, so a fixture may restate a base setting.
             var settings = new Dictionary<string, string?>();

@@ -57,6 +57,8 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment["BootstrapOptions__AdminEmail"] = SiloHostFixture.AdminEmail;
         info.Environment["BootstrapOptions__AdminSecret"] = SiloHostFixture.AdminSecret;
         info.Environment["DemoSeedOptions__Enabled"] = "false";
+        // Several test silos run on this machine at once: none takes the default metrics port.
+        info.Environment["ObservabilityOptions__MetricsUrl"] = "";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the silo process.");

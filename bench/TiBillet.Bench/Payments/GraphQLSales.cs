@@ -24,7 +24,7 @@ public static class GraphQLSales
     private const int Clients = 256;
 
     /// <summary>Everything part (a) set up, for part (b) to reuse.</summary>
-    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerWriter Writer, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false, int? OpenRate = null);
+    public sealed record Context(Uri GraphQL, string Venue, string Cashier, IReadOnlyList<string> Cards, LedgerMetricsListener Meters, TimeSpan WarmUp, TimeSpan Duration, double OpenFraction, bool GcEvents = false, int? OpenRate = null);
 
     /// <summary>
     /// Peak (closed loop) and open-loop (at <see cref="Context.OpenFraction"/> of peak, or at <see cref="Context.OpenRate"/>
@@ -50,10 +50,10 @@ public static class GraphQLSales
         Log($"GraphQL: warm-up {context.WarmUp.TotalSeconds:0}s, then closed loop with {Clients} clients for {context.Duration.TotalSeconds:0}s");
         await LoadGenerator.ClosedLoopAsync(Clients, context.WarmUp, i => SaleAsync("w", i));
         var cpuPeak0 = CpuSample.Take();
-        var writerPeak0 = WriterSample.Take(context.Writer);
+        var writerPeak0 = WriterSample.Take(context.Meters);
         var peak = await LoadGenerator.ClosedLoopAsync(Clients, context.Duration, i => SaleAsync("p", i));
         var cpuPeak = CpuSample.Take() - cpuPeak0;
-        var writerPeak = WriterSample.Take(context.Writer) - writerPeak0;
+        var writerPeak = WriterSample.Take(context.Meters) - writerPeak0;
         Log($"GraphQL: peak {cpuPeak.Describe(peak.Seconds)}");
         var openRate = context.OpenRate ?? peak.PerSecond * context.OpenFraction;
         Log($"GraphQL: {peak.PerSecond:0}/s peak ({peak.Failed} failed), p99 {peak.Percentile(99):0.0} ms, {writerPeak.Describe(peak.Seconds)}; open loop at {openRate:0}/s");
@@ -62,10 +62,10 @@ public static class GraphQLSales
         gcLog?.Recording = true;
         var gc0 = GcSample.Take();
         var cpu0 = CpuSample.Take();
-        var writer0 = WriterSample.Take(context.Writer);
+        var writer0 = WriterSample.Take(context.Meters);
         var open = await LoadGenerator.OpenLoopAsync(openRate, context.Duration, i => SaleAsync("o", i));
         var cpu = CpuSample.Take() - cpu0;
-        var writer = WriterSample.Take(context.Writer) - writer0;
+        var writer = WriterSample.Take(context.Meters) - writer0;
         Log($"GraphQL: open loop p50 {open.Percentile(50):0.0} ms, p90 {open.Percentile(90):0.0} ms, p99 {open.Percentile(99):0.0} ms, max {open.Percentile(100):0.0} ms ({open.Failed} failed), generator start lag p99 {LoadResult.Percentile(open.StartLagMs, 99):0.0} ms, max {LoadResult.Percentile(open.StartLagMs, 100):0.0} ms");
         Log($"GraphQL: open loop requests over 20 ms, by scheduled time: {open.SlowRequestTimes(20)}");
         Log($"GraphQL: open loop {cpu.Describe(open.Seconds)}; {GcSample.Take() - gc0}");

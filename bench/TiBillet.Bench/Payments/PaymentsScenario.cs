@@ -96,11 +96,13 @@ public static class PaymentsScenario
             Log("silo started");
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var writer = host.Services.GetRequiredService<LedgerWriter>();
-            var payments = host.Services.GetRequiredService<CardPayments>();
+            // The writer's batches, commits and busy time, as its meter (LedgerMetrics) publishes them.
+            using var meters = new LedgerMetricsListener(writer.WriterId);
+            var cardWallets = host.Services.GetRequiredService<CardWallets>();
 
             if (args.Contains("--writer-only"))
             {
-                await WriterOnlyAsync(writer, clients, measure);
+                await WriterOnlyAsync(writer, meters, clients, measure);
                 await host.StopAsync();
                 return 0;
             }
@@ -126,8 +128,8 @@ public static class PaymentsScenario
                 // Cards in turn, as at a festival, where a card is in one hand at one till: drawn at random, 256 sales in
                 // flight over 2,000 cards put one in eight on a card already paying, queued behind that sale's commit.
                 var card = cards[1 + (int)(i % (cards.Length - 1))];
-                // As the API and the tills pay (CardPayments): straight to the card's own wallet grain.
-                var result = await payments.PayAsync(card, new SaleRequest(new IdempotencyKey($"{run}-{phase}-{i}"), venue, cashier, basket));
+                // As the API and the tills pay: the one-card door, at the card's own wallet grain.
+                var result = await (await cardWallets.OwnWalletAsync(card)).PayWithCardAsync(new SaleRequest(new IdempotencyKey($"{run}-{phase}-{i}"), venue, cashier, basket), card);
                 return result.Approved;
             }
 
@@ -137,40 +139,43 @@ public static class PaymentsScenario
             var cpuRun0 = CpuSample.Take();
             var measured = Stopwatch.StartNew();
             Log($"grains: warm-up {warmUp.TotalSeconds:0}s, then closed loop with {clients} clients for {measure.TotalSeconds:0}s");
+            // verifyLedger while sales commit: started with the warm-up's load, awaited before the measurement.
+            var verifying = host.Services.GetRequiredService<LedgerVerifier>().VerifyAsync();
             await LoadGenerator.ClosedLoopAsync(clients, warmUp, i => SaleAsync("w", i));
-            var writer0 = WriterSample.Take(writer);
+            var verified = await verifying;
+            Log($"verifyLedger under load: clean {verified.Clean}, {verified.Transactions} transactions, {verified.Links} links, {verified.Mismatches.Length} mismatches");
+            var writer0 = WriterSample.Take(meters);
             var cpu0 = CpuSample.Take();
             var grainPeak = await LoadGenerator.ClosedLoopAsync(clients, measure, i => SaleAsync("p", i));
             var cpu = CpuSample.Take() - cpu0;
-            var peakWriter = WriterSample.Take(writer) - writer0;
+            var peakWriter = WriterSample.Take(meters) - writer0;
             Log($"grains: {cpu.Describe(grainPeak.Seconds)} (PostgreSQL: all postgres processes on the machine)");
             Log($"grains: {grainPeak.PerSecond:0}/s peak ({grainPeak.Failed} failed), {peakWriter.Describe(grainPeak.Seconds)}; open loop at {grainPeak.PerSecond * openFraction:0}/s");
             using var gcLog = args.Contains("--gc-events") ? new GcEventLog() : null;
             gcLog?.Recording = true;
             LoadGenerator.FullCollection();
             var gc0 = GcSample.Take();
-            writer0 = WriterSample.Take(writer);
+            writer0 = WriterSample.Take(meters);
             var cpuOpen0 = CpuSample.Take();
             var grainHalf = await LoadGenerator.OpenLoopAsync(grainPeak.PerSecond * openFraction, measure, i => SaleAsync("o", i));
             var cpuOpen = CpuSample.Take() - cpuOpen0;
             Log($"grains: open loop p50 {grainHalf.Percentile(50):0.0} ms, p90 {grainHalf.Percentile(90):0.0} ms, p99 {grainHalf.Percentile(99):0.0} ms, max {grainHalf.Percentile(100):0.0} ms ({grainHalf.Failed} failed), generator start lag p99 {LoadResult.Percentile(grainHalf.StartLagMs, 99):0.0} ms");
             Log($"grains: open loop requests over 20 ms, by scheduled time: {grainHalf.SlowRequestTimes(20)}");
             Log($"grains: open loop {cpuOpen.Describe(grainHalf.Seconds)}; {GcSample.Take() - gc0}; {GcSample.LastEphemeral()}");
-            Log($"grains: open loop {(WriterSample.Take(writer) - writer0).Describe(grainHalf.Seconds)}");
+            Log($"grains: open loop {(WriterSample.Take(meters) - writer0).Describe(grainHalf.Seconds)}");
             gcLog?.Recording = false;
             gcLog?.Dump(Console.Error);
 
             // (b) GraphQL over HTTP: provided by the API side through this hook.
             LoadGenerator.FullCollection();
-            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], writer, warmUp, measure, openFraction, args.Contains("--gc-events"), graphQLOpenRate));
+            var graphQL = await GraphQLSales.RunAsync(new GraphQLSales.Context(new Uri($"http://127.0.0.1:{httpPort}/graphql"), venue.Value, cashier.Value, [.. cards.Skip(1).Select(c => c.Value)], meters, warmUp, measure, openFraction, args.Contains("--gc-events"), graphQLOpenRate));
 
             if (grainsOnly)
             {
                 // Service time with no queueing: one client, one sale at a time.
                 var single = await LoadGenerator.ClosedLoopAsync(1, TimeSpan.FromSeconds(2), i => SaleAsync("s", i));
                 Log($"grains: one client: {single.PerSecond:0}/s, p50 {single.Percentile(50):0.00} ms, p99 {single.Percentile(99):0.00} ms");
-                var w0 = writer.EntriesCommitted;
-                var direct = await LoadGenerator.ClosedLoopAsync(1, TimeSpan.FromSeconds(2), async i =>
+                                var direct = await LoadGenerator.ClosedLoopAsync(1, TimeSpan.FromSeconds(2), async i =>
                 {
                     var w = cards[1 + (int)(i % (cards.Length - 1))];
                     var entry = new LedgerEntry(Guid.CreateVersion7(), new IdempotencyKey($"{run}-d-{i}"), new byte[32], TransactionKind.Creation,
@@ -182,7 +187,7 @@ public static class PaymentsScenario
                 return 0;
             }
 
-            await LogLedgerStorageAsync(database.DataSource, writer.EntriesCommitted);
+            await LogLedgerStorageAsync(database.DataSource, meters.Totals.Operations);
 
             // (c) the naive SQL design, 32 clients, same server.
             LoadGenerator.FullCollection();
@@ -239,6 +244,7 @@ public static class PaymentsScenario
                 ["grain_avg_batch"] = Round(peakWriter.AverageBatch, 1),
                 ["grain_writer_busy"] = Round(peakWriter.BusyShare(grainPeak.Seconds), 2),
                 ["grain_failed"] = grainPeak.Failed + grainHalf.Failed,
+                ["verify_clean"] = verified.Clean,
                 ["sql_clients"] = SqlBaseline.Clients,
                 ["cpus"] = Environment.ProcessorCount,
                 // The hypervisor's steal, in % of the machine: a run it disturbed shows here rather than as a mystery.
@@ -299,7 +305,7 @@ public static class PaymentsScenario
     }
 
     /// <summary>The LedgerWriter alone (no grains): what the database path sustains, for tuning.</summary>
-    private static async Task WriterOnlyAsync(LedgerWriter writer, int clients, TimeSpan measure)
+    private static async Task WriterOnlyAsync(LedgerWriter writer, LedgerMetricsListener meters, int clients, TimeSpan measure)
     {
         var asset = AssetId.New();
         var venueWallet = WalletId.New();
@@ -312,7 +318,7 @@ public static class PaymentsScenario
                 [new LedgerLine(asset, 1_000_000_000, WalletId.MintOf(asset), wallets[c])], [new WalletSequence(wallets[c], ++seqs[c])], result));
         }
 
-        var writer0 = WriterSample.Take(writer);
+        var writer0 = WriterSample.Take(meters);
         var clock = Stopwatch.StartNew();
         var cpu0 = CpuSample.Take();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -324,10 +330,10 @@ public static class PaymentsScenario
                     [new LedgerLine(asset, 100, wallets[c], venueWallet)], [new WalletSequence(wallets[c], seq)], result, new VenueId("bench-venue"), null));
             }
         })));
-        var sample = WriterSample.Take(writer) - writer0;
+        var sample = WriterSample.Take(meters) - writer0;
         var cpu = CpuSample.Take() - cpu0;
         Log($"writer only: {cpu.Describe(clock.Elapsed.TotalSeconds)}");
-        var phases = writer.Phases;
+        var phases = meters.Totals;
         Log($"writer phases (s): claim {phases.Claim.TotalSeconds:0.00}, build {phases.Build.TotalSeconds:0.00}, write {phases.Write.TotalSeconds:0.00}, commit {phases.Commit.TotalSeconds:0.00}");
         Log($"writer only: {sample.Entries / clock.Elapsed.TotalSeconds:0}/s, {sample.Describe(clock.Elapsed.TotalSeconds)}");
 

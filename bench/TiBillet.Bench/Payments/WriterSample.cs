@@ -2,13 +2,13 @@ using TiBillet.Grains.Ledger;
 
 namespace TiBillet.Bench.Payments;
 
-/// <summary>The ledger writer's counters at one moment; the difference of two describes the batches of a load run.</summary>
+/// <summary>The ledger writer's meters (summed by a <see cref="LedgerMetricsListener"/>) at one moment; the difference of two describes the batches of a load run.</summary>
 public readonly record struct WriterSample(long Batches, long Entries, TimeSpan Busy, TimeSpan Write, TimeSpan Commit)
 {
-    public static WriterSample Take(LedgerWriter writer)
+    public static WriterSample Take(LedgerMetricsListener meters)
     {
-        var phases = writer.Phases;
-        return new(writer.BatchesCommitted, writer.EntriesCommitted, writer.BusyTime, phases.Write, phases.Commit);
+        var totals = meters.Totals;
+        return new(totals.Batches, totals.Operations, totals.Busy, totals.Write, totals.Commit);
     }
 
     public static WriterSample operator -(WriterSample a, WriterSample b) =>

@@ -44,7 +44,7 @@ public sealed partial class CardGrain
             throw CardStore.TakeoverRefused();
         }
 
-        if (await wallets.FindOperationAsync(request.Key, cancellationToken) is not null)
+        if (await usedKeys.IsUsedAsync(request.Key, cancellationToken))
         {
             throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
         }
@@ -163,7 +163,7 @@ public sealed partial class CardGrain
         {
             // A first link whose key already moved money elsewhere would fail at the fusion, after the card had been
             // switched to the user's wallet: refuse it while nothing has changed.
-            if (await wallets.FindOperationAsync(key, cancellationToken) is not null)
+            if (await usedKeys.IsUsedAsync(key, cancellationToken))
             {
                 throw new DomainException(ErrorCodes.Conflict, "This idempotency key was already used for a different request.");
             }

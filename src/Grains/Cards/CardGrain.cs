@@ -15,7 +15,7 @@ namespace TiBillet.Grains.Cards;
 public sealed partial class CardGrain(
     CardStore store,
     CardLinkStore links,
-    WalletStore wallets,
+    IUsedKeys usedKeys,
     CashierRightsCache cashiers,
     IMailSender mail,
     TimeProvider clock,
@@ -45,23 +45,19 @@ public sealed partial class CardGrain(
 
     public async Task<CardDetails> GetDetailsAsync(CancellationToken cancellationToken = default) => (await RequireRowAsync(cancellationToken)).ToDetails();
 
-    public async Task<PaymentResult> PayAsync(SaleRequest request, CancellationToken cancellationToken = default)
+    public async Task<PaymentResult> PayWithSecondCardAsync(SaleRequest request, CancellationToken cancellationToken = default)
     {
-        var row = await RequireRowAsync(cancellationToken);
+        _ = await RequireRowAsync(cancellationToken);
         if (request.Complement != PaymentMeans.SecondCard)
         {
-            if (request.ComplementCard is not null)
-            {
-                throw new DomainException(ErrorCodes.BadUserInput, "A second card is named only for a second-card complement.");
-            }
-
-            // The card's own wallet decides (lost, or which wallet pays): the one rule for one-card sales (CardPayments).
-            return await GrainFactory.GetWallet(row.CardWallet).PayWithCardAsync(request, Uid, cancellationToken);
+            throw new DomainException(ErrorCodes.BadUserInput, request.ComplementCard is null
+                ? "A one-card sale is paid at the card's own wallet."
+                : "A second card is named only for a second-card complement.");
         }
 
         // Both cards as the cards table holds them now, not as this activation remembers them: a loss or a block written by
         // another activation (or whose notice failed) stops the card here too.
-        row = await FreshRowAsync(cancellationToken);
+        var row = await FreshRowAsync(cancellationToken);
         if (row.ActiveWallet is not { } wallet)
         {
             return PaymentResult.Declined(Unusable(row));
@@ -91,7 +87,8 @@ public sealed partial class CardGrain(
 
         // Two wallets: always enter through the lower id, so two opposite two-card payments cannot wait on each other.
         var coordinator = wallet.CompareTo(otherWallet) < 0 ? wallet : otherWallet;
-        return await GrainFactory.GetWallet(coordinator).PayAsync(new WalletPayment(request, Uid, wallet, otherWallet, otherUid), cancellationToken);
+        var payment = new WalletPayment(request, Uid, wallet, otherWallet, otherUid);
+        return (await GrainFactory.GetWallet(coordinator).SettleJointPaymentAsync(payment, null, cancellationToken)).Result!;
     }
 
     public async Task<MovementResult> RefillAsync(RefillRequest request, CancellationToken cancellationToken = default)

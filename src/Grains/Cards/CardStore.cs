@@ -45,15 +45,8 @@ public sealed record CardRow(
     public CardDetails ToDetails() => new(Uid, Number, QrId, Batch, State, ActiveWallet, CashierAt, RegisteredAt, BlockedBy, BlockedReason);
 }
 
-/// <summary>
-/// A card as its own wallet reads it from the cards table before each sale: which card it is, the wallet the card pays
-/// from (null when lost or blocked; <see cref="Blocked"/> says which), and the user wallet a link still has to fuse
-/// into (<see cref="PendingFusionInto"/>, set while <c>fusion_pending</c>).
-/// </summary>
-public sealed record CardLink(CardUid Uid, WalletId? ActiveWallet, bool Blocked = false, WalletId? PendingFusionInto = null);
-
 /// <summary>SQL for cards: the grain's row, the link transaction, bulk registration and lookups.</summary>
-public sealed class CardStore(NpgsqlDataSource dataSource)
+public sealed class CardStore(NpgsqlDataSource dataSource) : ICardLinks
 {
     private const string Columns = "c.uid, c.number, c.qr_id, c.batch, c.state, c.card_wallet, c.user_wallet, c.fusion_pending, c.version, c.registered_at, " +
         "coalesce((SELECT array_agg(g.venue_id ORDER BY g.venue_id) FROM card_cashier_grants g WHERE g.uid = c.uid), '{}'), c.blocked_by, c.blocked_reason";
@@ -72,7 +65,6 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>The card's own wallet (fixed at registration, so callers may keep it), or null for an unknown card.</summary>
     public async Task<WalletId?> FindCardWalletAsync(CardUid uid, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT card_wallet FROM cards WHERE uid = $1");
@@ -80,25 +72,22 @@ public sealed class CardStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(cancellationToken) is Guid wallet ? new WalletId(wallet) : null;
     }
 
-    /// <summary>
-    /// The card whose own wallet is <paramref name="cardWallet"/>, or null when it is no card's wallet. Read by that wallet
-    /// before every sale, never kept: the cards table is the one owner of "which wallet does this card pay from".
-    /// </summary>
-    public async Task<CardLink?> FindLinkAsync(WalletId cardWallet, CancellationToken cancellationToken = default)
+    public async Task<CardLink?> FindLinkAsync(CardUid uid, CancellationToken cancellationToken = default)
     {
-        await using var cmd = dataSource.CreateCommand("SELECT uid, state, user_wallet, blocked_by IS NOT NULL, fusion_pending FROM cards WHERE card_wallet = $1");
-        cmd.Parameters.Add(new() { Value = cardWallet.Value });
+        await using var cmd = dataSource.CreateCommand("SELECT card_wallet, state, user_wallet, blocked_by IS NOT NULL, fusion_pending FROM cards WHERE uid = $1");
+        cmd.Parameters.Add(new() { Value = uid.Value });
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
+        var cardWallet = new WalletId(reader.GetGuid(0));
         WalletId? user = reader.IsDBNull(2) ? null : new WalletId(reader.GetGuid(2));
         var blocked = reader.GetBoolean(3);
         var state = (CardState)reader.GetInt16(1);
         var pending = reader.GetBoolean(4) && state is CardState.Identified or CardState.Lost ? user : null;
-        return new CardLink(new CardUid(reader.GetString(0)), blocked ? null : CardRow.ActiveWalletOf(state, cardWallet, user), blocked, pending);
+        return new CardLink(uid, cardWallet, user, blocked ? null : CardRow.ActiveWalletOf(state, cardWallet, user), blocked, pending);
     }
 
     /// <summary>Sets the state if the row is still at <paramref name="version"/>; false when another activation changed it.</summary>

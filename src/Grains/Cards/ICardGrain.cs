@@ -7,8 +7,8 @@ namespace TiBillet.Grains.Cards;
 /// <summary>
 /// One NFC card, keyed by its <see cref="CardUid"/> (upper-case hex). Owns the card's state transitions and cashier rights,
 /// and resolves the wallet of its money operations, handing them to that wallet's <see cref="IWalletGrain"/>, which
-/// applies the idempotency rules (same key → first result; same key, other request → CONFLICT). One-card sales from the
-/// API and the tills skip this grain (<see cref="CardPayments"/>): the card's own wallet knows what the card grain tells it.
+/// applies the idempotency rules (same key → first result; same key, other request → CONFLICT). It is the door of a
+/// two-card sale; a one-card sale has its door at the card's own wallet (<see cref="IWalletGrain.PayWithCardAsync"/>).
 /// UNKNOWN_CARD for a card that is not registered. A lost or blocked card's money operations are declined (CardLost,
 /// CardBlocked), not errors.
 /// </summary>
@@ -20,12 +20,15 @@ public interface ICardGrain : IGrainWithStringKey
     Task<CardDetails> GetDetailsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Pays a sale with this card (see <see cref="IWalletGrain.PayAsync"/>), with an optional second card, cash or bank card
-    /// for the remainder. Declined (CardLost, ComplementCardLost, InsufficientFunds) as a result. BAD_USER_INPUT when the
-    /// second card is this card or shares its wallet; UNKNOWN_CARD for an unknown second card.
+    /// The one door of a two-card sale: this card pays first, the second card (<see cref="SaleRequest.ComplementCard"/>,
+    /// of another wallet) the remainder, all or nothing. Both cards are read from the cards table; the two wallets settle
+    /// it (<see cref="IWalletGrain.SettleJointPaymentAsync"/>). Declined (CardLost, CardBlocked, ComplementCardLost,
+    /// InsufficientFunds) as a result. BAD_USER_INPUT for a request without a second-card complement (one-card sales are
+    /// paid at <see cref="IWalletGrain.PayWithCardAsync"/>), or when the second card is this card or shares its wallet;
+    /// UNKNOWN_CARD for an unknown second card.
     /// </summary>
     [Alias("PayAsync")]
-    Task<PaymentResult> PayAsync(SaleRequest request, CancellationToken cancellationToken = default);
+    Task<PaymentResult> PayWithSecondCardAsync(SaleRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Tops the card up at a counter (see <see cref="IWalletGrain.RefillAsync"/>). A blank card becomes anonymous.</summary>
     [Alias("RefillAsync")]

@@ -24,9 +24,8 @@ public interface IPointOfSaleGrain : IGrainWithStringKey
     Task<PointOfSaleDetails> GetDetailsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes the basket the pending request, replacing any other. BAD_USER_INPUT for an empty basket, more than
-    /// <see cref="PointOfSaleGrain.MaxBasketLines"/> lines, a line with a quantity outside 1–100000, a negative price or
-    /// a label outside 1–200 characters, or a total that is not positive.
+    /// Makes the basket the pending request, replacing any other. BAD_USER_INPUT for a basket outside the rules of
+    /// <see cref="Wallets.Basket"/> (the same a sale at the counter follows).
     /// </summary>
     [Alias("RequestPaymentAsync")]
     Task<PointOfSaleDetails> RequestPaymentAsync(RequestPaymentRequest request, CancellationToken cancellationToken = default);

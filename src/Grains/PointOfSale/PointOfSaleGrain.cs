@@ -17,22 +17,19 @@ namespace TiBillet.Grains.PointOfSale;
 public sealed partial class PointOfSaleGrain(
     [PersistentState("pointOfSale", StorageNames.Configuration)] IPersistentState<PointOfSaleState> state,
     VenueProfileCache venues,
-    LedgerQueries ledger,
-    CardPayments payments,
+    LedgerHistory ledger,
+    CardWallets cardWallets,
     ILogger<PointOfSaleGrain> logger) : Grain, IPointOfSaleGrain
 {
     public const int MaxNameLength = 200;
-    public const int MaxBasketLines = 200;
     public const int MaxTapIdLength = 100;
     public const int MaxReaderNameLength = 200;
 
     /// <summary>How long a subscription lives without renewal.</summary>
     public static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(1);
 
-    // The same bounds the wallet applies to a basket, checked here too so a screen learns of a bad basket when it sends
-    // it, not when the customer taps.
-    private const int MaxQuantity = 100_000;
-    private const int MaxLabelLength = 200;
+    // The basket is checked when the screen sends it (Basket, the rules the wallet applies too), so a screen learns of a
+    // bad basket then, not when the customer taps.
     private const int LastTransactions = 5;
 
     private readonly ObserverManager<IPointOfSaleObserver> _observers = new(ObserverExpiry, logger);
@@ -83,7 +80,7 @@ public sealed partial class PointOfSaleGrain(
     {
         var current = Current;
         var lines = request.Lines.IsDefault ? [] : request.Lines;
-        var total = BasketTotal(lines);
+        var total = Basket.Total(lines);
         var pending = new PendingRequest(Guid.CreateVersion7(), PendingRequestKind.Payment, lines, total, PaymentMeans.None, DateTimeOffset.UtcNow);
         var details = current with { Pending = pending };
         await WriteAsync(details, state.State.RecentTaps);
@@ -230,7 +227,8 @@ public sealed partial class PointOfSaleGrain(
         PointOfSaleDetails current, Tap tap, CardUid card, CardUid cashier, PendingRequest payment, CancellationToken cancellationToken)
     {
         var sale = new SaleRequest(RequestKey(_id, payment.Id), _id.Venue, cashier, payment.Lines);
-        var paid = await payments.PayAsync(card, sale, cancellationToken);
+        // The one-card door, at the card's own wallet.
+        var paid = await (await cardWallets.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(sale, card, cancellationToken);
         var balances = await NameBalancesAsync(paid.Balances, cancellationToken);
         if (paid.Approved)
         {
@@ -334,28 +332,6 @@ public sealed partial class PointOfSaleGrain(
     public static IdempotencyKey RequestKey(PointOfSaleId pointOfSale, Guid requestId) =>
         // At most 4 + 100 + 1 + 100 + 9 + 32 = 246 characters: within IdempotencyKey.MaxLength.
         new("pos:" + pointOfSale.Key + ":request:" + requestId.ToString("N"));
-
-    private static long BasketTotal(ImmutableArray<SaleLine> lines)
-    {
-        if (lines.IsEmpty || lines.Length > MaxBasketLines)
-        {
-            throw new DomainException(ErrorCodes.BadUserInput, $"A basket has 1 to {MaxBasketLines} lines.");
-        }
-
-        long total = 0;
-        foreach (var line in lines)
-        {
-            if (line.Quantity is < 1 or > MaxQuantity || line.UnitPrice < 0 || string.IsNullOrWhiteSpace(line.Label) || line.Label.Length > MaxLabelLength)
-            {
-                throw new DomainException(ErrorCodes.BadUserInput,
-                    $"A basket line has a label of 1 to {MaxLabelLength} characters, a quantity of 1 to {MaxQuantity} and a price of 0 or more cents.");
-            }
-
-            total = Cents.Add(total, Cents.Multiply(line.Quantity, line.UnitPrice));
-        }
-
-        return Cents.RequirePositive(total, "basket total");
-    }
 
     private async Task WriteAsync(PointOfSaleDetails details, ImmutableArray<TapResult> recentTaps)
     {

@@ -4,7 +4,7 @@ namespace TiBillet.Grains.PointOfSale;
 
 /// <summary>
 /// Stored state of a <see cref="PointOfSaleGrain"/>. Bounded: the details (one pending request of at most
-/// <see cref="PointOfSaleGrain.MaxBasketLines"/> lines) and the last <see cref="MaxRecentTaps"/> tap results.
+/// <see cref="Wallets.Basket.MaxLines"/> lines) and the last <see cref="MaxRecentTaps"/> tap results.
 /// </summary>
 [GenerateSerializer, Alias("TiBillet.Grains.PointOfSale.PointOfSaleState")]
 public sealed class PointOfSaleState

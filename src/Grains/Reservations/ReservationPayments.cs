@@ -10,7 +10,7 @@ namespace TiBillet.Grains.Reservations;
 /// How a reservation's money moves: always through the wallets' own operations (money rule 1), under keys derived from
 /// the reservation, so a retried confirmation or cancellation charges or refunds once.
 /// </summary>
-public sealed class ReservationPayments(IGrainFactory grains, CardPayments cards)
+public sealed class ReservationPayments(IGrainFactory grains, CardWallets cards)
 {
     public static IdempotencyKey PaymentKey(Guid reservation) => new("reservation:" + reservation.ToString("N") + ":pay");
 
@@ -28,15 +28,16 @@ public sealed class ReservationPayments(IGrainFactory grains, CardPayments cards
     ];
 
     /// <summary>Pays online from a customer wallet, or at the counter with the customer's card and a cashier card.</summary>
-    public Task<PaymentResult> PayAsync(ConfirmRequest request, Guid reservation, VenueId venue, ImmutableArray<SaleLine> basket, CancellationToken cancellationToken)
+    public async Task<PaymentResult> PayAsync(ConfirmRequest request, Guid reservation, VenueId venue, ImmutableArray<SaleLine> basket, CancellationToken cancellationToken)
     {
         var key = PaymentKey(reservation);
         return request switch
         {
             { Means: ConfirmMeans.Wallet, Wallet: { } wallet } =>
-                grains.GetWallet(wallet).PayOnlineAsync(new OnlineSaleRequest(key, venue, basket), cancellationToken),
+                await grains.GetWallet(wallet).PayOnlineAsync(new OnlineSaleRequest(key, venue, basket), cancellationToken),
+            // A one-card sale at the counter enters at the card's own wallet, as every counter sale does.
             { Means: ConfirmMeans.Counter, Cashier: { } cashier, Card: { } card } =>
-                cards.PayAsync(card, new SaleRequest(key, venue, cashier, basket), cancellationToken),
+                await (await cards.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(new SaleRequest(key, venue, cashier, basket), card, cancellationToken),
             _ => throw new DomainException(ErrorCodes.BadUserInput, "Pay from a wallet, or at the counter with a cashier card and the customer's card."),
         };
     }

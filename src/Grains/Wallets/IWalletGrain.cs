@@ -22,19 +22,14 @@ public interface IWalletGrain : IGrainWithGuidKey
     Task<WalletDetails> GetDetailsAsync(VenueId? seenBy = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// A sale, called on the paying card's wallet, or, for a two-card payment, on the wallet with the lower id (which then
-    /// coordinates with the other; this fixed order cannot deadlock). Cascade over the venue's spending order, split across
-    /// assets, remainder by the complement; all or nothing. Declines with InsufficientFunds after reloading once.
-    /// FORBIDDEN without a cashier card of the venue; BAD_USER_INPUT for an empty or malformed basket or total ≤ 0.
-    /// </summary>
-    [Alias("PayAsync")]
-    Task<PaymentResult> PayAsync(WalletPayment payment, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// A one-card sale, called on the card's own wallet (see <see cref="Cards.CardPayments"/>): declined CardLost for a lost
-    /// card; paid from this wallet, or from the user's wallet once the card is identified, as <see cref="PayAsync"/> does.
-    /// BAD_USER_INPUT when this is not <paramref name="card"/>'s own wallet or the request names a second card (two-card
-    /// sales start at the card grain).
+    /// The one door of a one-card sale, called on the card's own wallet (its address: <see cref="Cards.CardWallets"/>). It
+    /// reads the card's row (never kept): declined CardLost or CardBlocked for a card that pays nothing; paid from this
+    /// wallet, or, once the card is identified, handed to the user's wallet through this same door, which reads the row
+    /// again. Cascade over the venue's spending order, split across assets; a remainder is paid in cash or by bank card
+    /// when named and the card paid something, else the sale declines InsufficientFunds (after reloading once).
+    /// FORBIDDEN without a cashier card of the venue; BAD_USER_INPUT for a basket outside <see cref="Basket"/>, for a
+    /// wallet that is neither the card's own nor its user's, or for a request naming a second card (two-card sales have
+    /// their own door, <see cref="Cards.ICardGrain.PayWithSecondCardAsync"/>).
     /// </summary>
     [Alias("PayWithCardAsync")]
     Task<PaymentResult> PayWithCardAsync(SaleRequest request, CardUid card, CancellationToken cancellationToken = default);
@@ -48,11 +43,15 @@ public interface IWalletGrain : IGrainWithGuidKey
     Task CardChangedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Internal to two-card payments: the higher-id wallet completes a payment offered by the lower-id one, commits it
-    /// with both wallets' sequence numbers and tells the offering wallet how it ended. Not for other callers.
+    /// The wallets' side of the two-card door (<see cref="Cards.ICardGrain.PayWithSecondCardAsync"/>), not an entry of its
+    /// own. Without <paramref name="offer"/>, called by the card grain on the lower-id wallet of the two, which offers its
+    /// balances and next sequence number to the higher-id one through this same method (this fixed order cannot
+    /// deadlock); with it, the higher-id wallet plans the sale over both, commits it with both sequence numbers and says
+    /// how it ended. The outcome's <see cref="JointPaymentOutcome.Result"/> is the sale's answer. BAD_USER_INPUT for a
+    /// payment that is not two wallets' or reaches the wrong one of them.
     /// </summary>
-    [Alias("CompleteJointPaymentAsync")]
-    Task<JointPaymentOutcome> CompleteJointPaymentAsync(WalletPayment payment, WalletOffer offer, CancellationToken cancellationToken = default);
+    [Alias("SettleJointPaymentAsync")]
+    Task<JointPaymentOutcome> SettleJointPaymentAsync(WalletPayment payment, WalletOffer? offer = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A top-up at the venue's counter (cash or bank card) from the asset's mint. FORBIDDEN unless the cashier card is a

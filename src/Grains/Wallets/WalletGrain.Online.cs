@@ -10,7 +10,7 @@ public sealed partial class WalletGrain
 {
     public Task<PaymentResult> PayOnlineAsync(OnlineSaleRequest request, CancellationToken cancellationToken = default)
     {
-        var total = BasketTotal(new SaleRequest(request.Key, request.Venue, default, request.Lines));
+        var total = Basket.Total(request.Lines);
         using var hasher = new RequestHasher("online-sale").Add(_id).Add(request.Venue).Add((long)request.Lines.Length);
         foreach (var line in request.Lines)
         {
@@ -27,18 +27,19 @@ public sealed partial class WalletGrain
 
             var profile = await venues.GetAsync(request.Venue, cancellationToken);
             var at = DateTimeOffset.UtcNow;
-            var allocation = SpendingCascade.Allocate(profile.SpendingOrder, _balances, total);
+            var payer = View;
+            var allocation = SpendingCascade.Allocate(profile.SpendingOrder, payer.Balances, total);
             if (allocation.Remainder > 0)
             {
-                return Plan<PaymentResult>.Decline(new PaymentResult(false, DeclineReason.InsufficientFunds, total, 0, 0, 0, PaymentMeans.None,
-                    allocation.Remainder, [], Snapshot(_balances), null, at));
+                return WalletPlan<PaymentResult>.Decline(new PaymentResult(false, DeclineReason.InsufficientFunds, total, 0, 0, 0, PaymentMeans.None,
+                    allocation.Remainder, [], WalletPlans.Snapshot(payer.Balances), null, at));
             }
 
-            var lines = allocation.Parts.Select(p => new LedgerLine(p.Asset, p.Amount, _id, profile.Wallet)).ToImmutableArray();
+            var lines = allocation.Parts.Select(p => new LedgerLine(p.Asset, p.Amount, payer.Id, profile.Wallet)).ToImmutableArray();
             var opId = Guid.CreateVersion7();
             var result = new PaymentResult(true, DeclineReason.None, total, total, 0, 0, PaymentMeans.None, 0,
-                Movements(lines), BalancesAfter(_balances, _id, lines), opId, at);
-            return Plan<PaymentResult>.Submit(Entry(request.Key, hash, TransactionKind.QrSale, opId, lines, result, request.Venue, null), result);
+                WalletPlans.Movements(lines), WalletPlans.BalancesAfter(payer.Balances, payer.Id, lines), opId, at);
+            return WalletPlan<PaymentResult>.Submit(new PlannedOperation(opId, TransactionKind.QrSale, lines, request.Venue, null), result);
         }, cancellationToken);
     }
 
@@ -61,7 +62,7 @@ public sealed partial class WalletGrain
             // The venue's wallet is debited as a delta in the batch; its stored balance may not go below zero, so a venue that
             // has already paid out the money is refused by the database rather than overdrawn.
             var lines = request.Paid.Select(m => new LedgerLine(m.Asset, m.Amount, m.To, _id)).ToImmutableArray();
-            return Task.FromResult(Movement(request.Key, hash, TransactionKind.Refund, lines, request.Venue, null));
+            return Task.FromResult(WalletPlans.Movement(View, TransactionKind.Refund, lines, request.Venue, null, DateTimeOffset.UtcNow));
         }, cancellationToken);
     }
 }

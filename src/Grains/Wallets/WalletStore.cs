@@ -13,7 +13,7 @@ public sealed record WalletSnapshot(WalletKind? Kind, Dictionary<AssetId, long> 
 /// one query runs is read by the next one, so a thousand wallets activating at once (a silo restart during a festival)
 /// cost a few queries instead of a thousand. A load with an idempotency key is its own round trip.
 /// </summary>
-public sealed class WalletStore(NpgsqlDataSource dataSource) : IDisposable
+public sealed class WalletStore(NpgsqlDataSource dataSource) : IUsedKeys, IDisposable
 {
     /// <summary>Most wallets read by one gathered query.</summary>
     public const int MaxLoadBatch = 256;
@@ -168,6 +168,13 @@ public sealed class WalletStore(NpgsqlDataSource dataSource) : IDisposable
         return await reader.ReadAsync(cancellationToken)
             ? new StoredOperation(reader.GetGuid(0), (TransactionKind)reader.GetInt16(1), reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3))
             : null;
+    }
+
+    public async Task<bool> IsUsedAsync(IdempotencyKey key, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT 1 FROM ledger_operations WHERE idempotency_key = $1");
+        cmd.Parameters.Add(new() { Value = key.Value });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     /// <summary>The kind of a wallet, or null if unknown.</summary>

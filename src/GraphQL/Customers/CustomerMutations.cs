@@ -2,7 +2,11 @@ using GraphQL;
 using GraphQL.Types;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Customers;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 using TiBillet.GraphQL.Identity;
 using TiBillet.GraphQL.Throttling;
 

@@ -5,10 +5,14 @@ using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.GraphQL.Cards;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 using TiBillet.GraphQL.Ledger;
 using TiBillet.GraphQL.Wallets;
-using History = TiBillet.Grains.Ledger.LedgerQueries;
+using History = TiBillet.Grains.Ledger.LedgerHistory;
 
 namespace TiBillet.GraphQL.Customers;
 

@@ -6,7 +6,11 @@ using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Customers;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.Customers;

@@ -1,7 +1,11 @@
 using System.Security.Claims;
 using GraphQL;
 using GraphQL.Types;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Identity;
 

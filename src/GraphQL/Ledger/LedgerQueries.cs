@@ -3,9 +3,13 @@ using GraphQL.Types;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Ledger;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 using TiBillet.GraphQL.Wallets;
-using History = TiBillet.Grains.Ledger.LedgerQueries;
+using History = TiBillet.Grains.Ledger.LedgerHistory;
 
 namespace TiBillet.GraphQL.Ledger;
 

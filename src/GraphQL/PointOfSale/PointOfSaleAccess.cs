@@ -4,7 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.PointOfSale;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.PointOfSale;
 

@@ -6,7 +6,12 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
+using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.PointOfSale;
 
@@ -40,11 +45,11 @@ public sealed class PointOfSaleMutations : IMutationFields
                 await PointOfSaleAccess.RequireStaffOrDeviceAsync(context, id, VenueRole.Cashier);
                 ImmutableArray<SaleLine> lines = (input.Lines, input.Amount) switch
                 {
-                    ({ Count: > 0 } basket, null) => [.. basket.Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice))],
+                    ({ Count: > 0 } basket, null) => [.. basket.Select(l => l.ToSaleLine())],
                     (null or { Count: 0 }, { } amount) => [new SaleLine("Amount", 1, amount)],
                     _ => throw new DomainException(ErrorCodes.BadUserInput, "Send either basket lines or an amount."),
                 };
-                context.RequireBasketWithinLimit(lines.Select(l => (l.Quantity, l.UnitPrice)));
+                context.RequireBasketWithinLimit(lines);
                 return await Grains(context).GetPointOfSale(id).RequestPaymentAsync(new RequestPaymentRequest(lines), context.CancellationToken);
             });
 

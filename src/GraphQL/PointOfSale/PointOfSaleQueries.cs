@@ -3,7 +3,11 @@ using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.PointOfSale;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.PointOfSale;
 

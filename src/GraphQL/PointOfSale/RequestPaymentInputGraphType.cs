@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.PointOfSale;
 

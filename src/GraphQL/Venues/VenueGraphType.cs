@@ -1,7 +1,11 @@
 using GraphQL.Types;
 using TiBillet.Grains.Venues;
 using TiBillet.GraphQL.Assets;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Venues;
 

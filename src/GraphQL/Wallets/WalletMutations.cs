@@ -7,7 +7,11 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Wallets;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 
 namespace TiBillet.GraphQL.Wallets;
 
@@ -28,7 +32,7 @@ public sealed class WalletMutations : IMutationFields
             .Argument<NonNullGraphType<IdGraphType>>("venueId")
             .Argument<NonNullGraphType<StringGraphType>>("cashierUid")
             .Argument<NonNullGraphType<StringGraphType>>("cardUid")
-            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<SaleLineInputGraphType>>>>("lines")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<BasketLineInputGraphType>>>>("lines")
             .Argument<PaymentMeansGraphType>("complement", "How a remainder is paid: SECOND_CARD, CASH or BANK_CARD. None declines a remainder.")
             .Argument<StringGraphType>("complementCardUid")
             .RequirePolicy(Policies.Staff)
@@ -36,17 +40,21 @@ public sealed class WalletMutations : IMutationFields
             {
                 var venue = VenueId.Parse(c.GetArgument<string>("venueId"));
                 await c.RequireCounterAsync(venue);
-                var lines = c.GetArgument<List<SaleLineInput>>("lines");
-                c.RequireBasketWithinLimit(lines.Select(l => (l.Quantity, l.UnitPrice)));
+                ImmutableArray<SaleLine> lines = [.. c.GetArgument<List<BasketLineInput>>("lines").Select(l => l.ToSaleLine())];
+                c.RequireBasketWithinLimit(lines);
                 var complementCard = c.GetArgument<string?>("complementCardUid");
                 var sale = new SaleRequest(
                     IdempotencyScope.ForVenue(venue, c.GetArgument<string>("idempotencyKey")),
                     venue,
                     CardUid.Parse(c.GetArgument<string>("cashierUid")),
-                    lines.Select(l => new SaleLine(l.Label, l.Quantity, l.UnitPrice)).ToImmutableArray(),
+                    lines,
                     c.GetArgument("complement", PaymentMeans.None),
                     complementCard is null ? null : CardUid.Parse(complementCard));
-                return await c.RequestServices!.GetRequiredService<CardPayments>().PayAsync(CardUid.Parse(c.GetArgument<string>("cardUid")), sale, c.CancellationToken);
+                var card = CardUid.Parse(c.GetArgument<string>("cardUid"));
+                // Two doors: a second card starts at the card grain, which reads both cards; one card at its own wallet.
+                return sale.NamesSecondCard
+                    ? await c.Grains().GetCard(card).PayWithSecondCardAsync(sale, c.CancellationToken)
+                    : await (await c.Service<CardWallets>().OwnWalletAsync(card, c.CancellationToken)).PayWithCardAsync(sale, card, c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<MovementResultGraphType>>("refill")

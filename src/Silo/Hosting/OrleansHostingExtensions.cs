@@ -51,8 +51,33 @@ public static class OrleansHostingExtensions
             o.ServiceId = StorageNames.ServiceId;
             o.ClusterId = options.ClusterId;
         });
-        var advertised = string.IsNullOrWhiteSpace(options.AdvertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedAddress);
-        silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: advertised != IPAddress.Loopback);
+        if (options.UseKubernetesHosting && string.IsNullOrWhiteSpace(options.AdvertisedAddress))
+        {
+            // Ports only: the Kubernetes hosting fills the advertised address (the pod's IP) and listens on every address.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = options.SiloPort;
+                o.GatewayPort = options.GatewayPort;
+            });
+            return silo;
+        }
+
+        var advertised = string.IsNullOrWhiteSpace(options.AdvertisedAddress) ? IPAddress.Loopback : ResolveAdvertised(options.AdvertisedAddress);
+        silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
         return silo;
+    }
+
+    /// <summary>An IP as is; a host name (a container's service name) resolved once at start, IPv4 preferred.</summary>
+    private static IPAddress ResolveAdvertised(string address)
+    {
+        if (IPAddress.TryParse(address, out var ip))
+        {
+            return ip;
+        }
+
+        var addresses = Dns.GetHostAddresses(address);
+        return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+               ?? addresses.FirstOrDefault()
+               ?? throw new InvalidOperationException($"SiloHostingOptions:AdvertisedAddress '{address}' resolves to no address.");
     }
 }

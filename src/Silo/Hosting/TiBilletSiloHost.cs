@@ -37,8 +37,21 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             var seed = builder.Configuration.GetSection(nameof(DemoSeedOptions)).Get<DemoSeedOptions>() ?? new DemoSeedOptions();
             builder.UseOrleans(silo =>
             {
+                if (hosting.UseKubernetesHosting)
+                {
+                    // First, so our cluster identity (fixed ServiceId, configured ClusterId) is applied after its defaults;
+                    // it post-configures the endpoints to the pod's IP.
+                    silo.UseKubernetesHosting();
+                }
+
                 silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting);
                 silo.AddStartupTask<FederatedAssetStartupTask>();
+                if (!string.IsNullOrWhiteSpace(Observability.Options(builder.Configuration).OtlpEndpoint))
+                {
+                    // Grain calls carry the caller's trace context, so a sale's spans form one trace across silos.
+                    silo.AddActivityPropagation();
+                }
+
                 if (seed.Enabled ?? database.Managed is not null)
                 {
                     silo.AddStartupTask<DemoSeedStartupTask>();
@@ -47,8 +60,10 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
             builder.Services.AddTiBilletGrains();
             builder.Services.AddTiBilletGraphQL();
             builder.Services.AddTiBilletSiloServices();
+            var metricsPort = builder.AddTiBilletObservability(bootLogging.CreateLogger("TiBillet.Silo"));
 
             var app = builder.Build();
+            app.MapTiBilletMetrics(metricsPort);
             app.MapTiBilletGraphQL();
             app.MapTiBilletHealth();
             return new TiBilletSiloHost(app, database);

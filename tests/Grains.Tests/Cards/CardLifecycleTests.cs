@@ -21,7 +21,7 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task Linking_an_anonymous_card_fuses_its_balances_into_the_user_wallet()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 700);
         await net.RefillAsync(card, 200, net.Tnf.Id);
@@ -66,7 +66,7 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task A_counter_link_is_refused_when_the_user_wallet_already_has_a_card_and_a_balance()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var (victim, attacker, other) = (await net.NewCardAsync(), await net.NewCardAsync(), await net.NewCardAsync());
         var email = NewEmail();
         await LinkAsync(net, victim, TestNetwork.NewKey(), email);
@@ -91,7 +91,7 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task A_lost_card_is_detached_and_a_new_card_gets_the_balance()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var (lost, replacement) = (await net.NewCardAsync(), await net.NewCardAsync());
         var email = NewEmail();
         var link = await LinkAsync(net, lost, TestNetwork.NewKey(), email);
@@ -122,8 +122,8 @@ public sealed class CardLifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task Cashier_rights_are_granted_and_revoked_per_venue()
     {
-        var one = await TestNetwork.CreateAsync(fixture.Grains);
-        var two = await TestNetwork.CreateAsync(fixture.Grains);
+        var one = await TestNetwork.CreateAsync(fixture);
+        var two = await TestNetwork.CreateAsync(fixture);
         var card = await one.NewCardAsync();
         var customer = await one.NewCardAsync();
 

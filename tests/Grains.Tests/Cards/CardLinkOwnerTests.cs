@@ -17,7 +17,7 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private CardPayments NewPayments() => new(fixture.Grains, new CardStore(fixture.Database.DataSource));
+    private CardWallets NewPayments() => new(fixture.Grains, new CardStore(fixture.Database.DataSource));
 
     private async Task<(CardUid Card, EmailAddress Email, WalletId UserWallet)> LinkedCardAsync(TestNetwork net, long balance)
     {
@@ -33,17 +33,17 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
     [Fact]
     public async Task A_card_declared_lost_while_its_wallets_stay_loaded_pays_nothing_more()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var payments = NewPayments();
         var (card, email, userWallet) = await LinkedCardAsync(net, 1_000);
         Assert.True((await net.PayAsync(card, 100)).Approved);
-        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+        Assert.True((await net.PayThroughAsync(payments, card, net.Sale(100), Ct)).Approved);
 
         await net.Card(card).DeclareLostAsync(email, Ct);
 
         var key = TestNetwork.NewKey();
         Assert.Equal(DeclineReason.CardLost, (await net.PayAsync(card, 100, key)).Reason);
-        Assert.Equal(DeclineReason.CardLost, (await payments.PayAsync(card, net.Sale(100, key), Ct)).Reason);
+        Assert.Equal(DeclineReason.CardLost, (await net.PayThroughAsync(payments, card, net.Sale(100, key), Ct)).Reason);
         Assert.Equal(800, await LedgerSql.BalanceAsync(fixture.Database.DataSource, userWallet, net.Tlf.Id));
         Assert.Equal(0, await LedgerSql.OperationsWithKeyAsync(fixture.Database.DataSource, key));
     }
@@ -51,18 +51,18 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
     [Fact]
     public async Task A_loss_written_without_its_notice_to_the_wallet_stops_the_card()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var payments = NewPayments();
         var (card, _, userWallet) = await LinkedCardAsync(net, 1_000);
         // The card grain and its wallet are loaded and have paid: each holds the card as active.
         Assert.True((await net.PayAsync(card, 100)).Approved);
-        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+        Assert.True((await net.PayThroughAsync(payments, card, net.Sale(100), Ct)).Approved);
 
         // What a DeclareLost leaves when the notice to the wallet fails after the row was written.
         await ExecAsync("UPDATE cards SET state = 3, version = version + 1 WHERE uid = $1", card.Value);
 
         var key = TestNetwork.NewKey();
-        Assert.Equal(DeclineReason.CardLost, (await payments.PayAsync(card, net.Sale(100, key), Ct)).Reason);
+        Assert.Equal(DeclineReason.CardLost, (await net.PayThroughAsync(payments, card, net.Sale(100, key), Ct)).Reason);
         Assert.Equal(DeclineReason.CardLost, (await net.PayAsync(card, 100, key)).Reason);
         Assert.Equal(800, await LedgerSql.BalanceAsync(fixture.Database.DataSource, userWallet, net.Tlf.Id));
         Assert.Equal(0, await LedgerSql.OperationsWithKeyAsync(fixture.Database.DataSource, key));
@@ -71,19 +71,19 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
     [Fact]
     public async Task A_block_written_without_its_notice_to_the_wallet_stops_the_card_also_as_a_second_card()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var payments = NewPayments();
         var (card, other) = (await net.NewCardAsync(), await net.NewCardAsync());
         await net.RefillAsync(card, 1_000);
         await net.RefillAsync(other, 1_000);
         Assert.True((await net.PayAsync(card, 100)).Approved);
-        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+        Assert.True((await net.PayThroughAsync(payments, card, net.Sale(100), Ct)).Approved);
         Assert.True((await net.PayAsync(other, 1_050, complement: PaymentMeans.SecondCard, complementCard: card)).Approved);
 
         await ExecAsync("UPDATE cards SET blocked_by = $2, blocked_reason = 'stolen', blocked_at = now(), version = version + 1 WHERE uid = $1", card.Value, net.Venue.Value);
 
         var key = TestNetwork.NewKey();
-        Assert.Equal(DeclineReason.CardBlocked, (await payments.PayAsync(card, net.Sale(100, key), Ct)).Reason);
+        Assert.Equal(DeclineReason.CardBlocked, (await net.PayThroughAsync(payments, card, net.Sale(100, key), Ct)).Reason);
         Assert.Equal(DeclineReason.CardBlocked, (await net.PayAsync(card, 100, key)).Reason);
         Assert.Equal(DeclineReason.CardBlocked, (await net.PayAsync(card, 10, TestNetwork.NewKey(), PaymentMeans.SecondCard, other)).Reason);
         var asSecond = await net.PayAsync(other, 1_000, TestNetwork.NewKey(), PaymentMeans.SecondCard, card);
@@ -95,15 +95,15 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
     [Fact]
     public async Task A_block_through_the_grain_stops_the_loaded_wallet()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var payments = NewPayments();
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 500);
-        Assert.True((await payments.PayAsync(card, net.Sale(100), Ct)).Approved);
+        Assert.True((await net.PayThroughAsync(payments, card, net.Sale(100), Ct)).Approved);
 
         await net.Card(card).BlockAsync(new BlockCardRequest(net.Venue, "stolen"), Ct);
 
-        Assert.Equal(DeclineReason.CardBlocked, (await payments.PayAsync(card, net.Sale(100), Ct)).Reason);
+        Assert.Equal(DeclineReason.CardBlocked, (await net.PayThroughAsync(payments, card, net.Sale(100), Ct)).Reason);
         Assert.Equal(DeclineReason.CardBlocked, (await net.PayAsync(card, 100)).Reason);
     }
 
@@ -112,7 +112,7 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
     [InlineData(true)]
     public async Task A_fusion_left_pending_by_a_crash_is_completed_once_when_the_card_or_its_wallet_is_next_used(bool byPayment)
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var cardWallet = await WalletOfRowAsync(card);
         // Loaded through its wallet only: the card grain is not active when the crash is simulated.
@@ -126,7 +126,7 @@ public sealed class CardLinkOwnerTests(ClusterFixture fixture)
 
         if (byPayment)
         {
-            Assert.True((await NewPayments().PayAsync(card, net.Sale(100), Ct)).Approved);
+            Assert.True((await net.PayThroughAsync(NewPayments(), card, net.Sale(100), Ct)).Approved);
             Assert.Equal(800, await LedgerSql.BalanceAsync(fixture.Database.DataSource, userWallet, net.Tlf.Id));
         }
 

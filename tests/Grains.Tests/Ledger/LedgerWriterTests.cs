@@ -108,14 +108,16 @@ public sealed class LedgerWriterTests : IAsyncLifetime
     public async Task Group_commit_puts_many_entries_in_one_link_and_honours_MaxBatch()
     {
         await using var writer = NewWriter(maxBatch: 8, maxWaitMs: 200);
+        using var meters = new LedgerMetricsListener(writer.WriterId);
         var asset = AssetId.New();
         var entries = Enumerable.Range(0, 40).Select(_ => { var w = WalletId.New(); return Entry(asset, 1, WalletId.MintOf(asset), w, new WalletSequence(w, 1)); }).ToArray();
 
         var results = await Task.WhenAll(entries.Select(writer.SubmitAsync));
 
         Assert.All(results, r => Assert.Equal(LedgerCommitStatus.Committed, r.Status));
-        Assert.Equal(40, writer.EntriesCommitted);
-        Assert.InRange(writer.BatchesCommitted, 5, 39);
+        Assert.Equal(40, meters.Totals.Operations);
+        Assert.InRange(meters.Totals.Batches, 5, 39);
+        Assert.True(meters.Totals.Commit > TimeSpan.Zero && meters.Totals.Busy > TimeSpan.Zero);
         Assert.InRange(await LedgerSql.ScalarAsync(Db, "SELECT max(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId), 2, 8);
         Assert.Equal(40, await LedgerSql.ScalarAsync(Db, "SELECT sum(operation_count) FROM ledger_chain WHERE writer_id = $1", writer.WriterId));
     }
@@ -334,6 +336,7 @@ public sealed class LedgerWriterTests : IAsyncLifetime
     public async Task A_balance_row_another_transaction_is_creating_is_added_to_without_splitting_the_batch()
     {
         await using var writer = NewWriter(maxWaitMs: 50);
+        using var meters = new LedgerMetricsListener(writer.WriterId);
         var asset = AssetId.New();
         var venue = WalletId.New();
 
@@ -359,7 +362,7 @@ public sealed class LedgerWriterTests : IAsyncLifetime
 
         Assert.All(await Task.WhenAll(credits), c => Assert.Equal(LedgerCommitStatus.Committed, c.Status));
         Assert.Equal(50, await LedgerSql.BalanceAsync(Db, venue, asset));
-        Assert.Equal(0, writer.EntriesWrittenAlone);
+        Assert.Equal(0, meters.Totals.WrittenAlone);
         await LedgerSql.AssertInvariantsAsync(Db);
     }
 

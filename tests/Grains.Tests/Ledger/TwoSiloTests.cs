@@ -33,7 +33,7 @@ public sealed class TwoSiloTests(TwoSiloClusterFixture fixture) : IClassFixture<
         var silos = cluster.GetActiveSilos().Select(s => s.SiloAddress).ToArray();
         Assert.Equal(2, silos.Length);
 
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var cards = await net.NewCardsAsync(Cards);
         var wallets = new Dictionary<CardUid, WalletId>();
         foreach (var card in cards)

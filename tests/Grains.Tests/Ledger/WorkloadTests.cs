@@ -30,7 +30,7 @@ public sealed class WorkloadTests(ClusterFixture fixture)
     public async Task Concurrent_workload_keeps_every_invariant_and_every_acknowledged_operation_exactly_once()
     {
         var db = fixture.Database.DataSource;
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var cards = await net.NewCardsAsync(Cards);
         var wallets = new Dictionary<CardUid, WalletId>();
         var acks = new ConcurrentDictionary<string, Ack>();
@@ -60,12 +60,12 @@ public sealed class WorkloadTests(ClusterFixture fixture)
             if (dice < 60)
             {
                 var sale = net.Sale(50 + rnd.Next(1_500), key, rnd.Next(10) == 0 ? PaymentMeans.Cash : PaymentMeans.None);
-                var result = await net.Card(card).PayAsync(sale, Ct);
+                var result = await net.PayAsync(card, sale, Ct);
                 Record(key.Value, result);
                 if (rnd.Next(10) == 0)
                 {
                     // A client retry with the same key and body: the first result, not a second movement.
-                    var again = await net.Card(card).PayAsync(sale, Ct);
+                    var again = await net.PayAsync(card, sale, Ct);
                     if (result.Approved)
                     {
                         Assert.Equal(result.OperationId, again.OperationId);
@@ -80,7 +80,7 @@ public sealed class WorkloadTests(ClusterFixture fixture)
 
                 if (result.Approved && rnd.Next(20) == 0)
                 {
-                    await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.Card(card).PayAsync(sale with { Lines = [new SaleLine("Autre", 1, 1)] }, Ct));
+                    await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.PayAsync(card, sale with { Lines = [new SaleLine("Autre", 1, 1)] }, Ct));
                     Interlocked.Increment(ref conflicts);
                 }
             }
@@ -92,7 +92,7 @@ public sealed class WorkloadTests(ClusterFixture fixture)
                     return;
                 }
 
-                Record(key.Value, await net.Card(card).PayAsync(net.Sale(500 + rnd.Next(4_000), key, PaymentMeans.SecondCard, other), Ct));
+                Record(key.Value, await net.PayAsync(card, net.Sale(500 + rnd.Next(4_000), key, PaymentMeans.SecondCard, other), Ct));
             }
             else if (dice < 78)
             {

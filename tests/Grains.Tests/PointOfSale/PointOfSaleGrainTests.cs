@@ -19,7 +19,7 @@ public sealed class PointOfSaleGrainTests(ClusterFixture fixture)
 
     private async Task<(TestNetwork Network, IPointOfSaleGrain Till, PointOfSaleId Id)> OpenTillAsync()
     {
-        var network = await TestNetwork.CreateAsync(fixture.Grains);
+        var network = await TestNetwork.CreateAsync(fixture);
         var id = new PointOfSaleId(network.Venue, "bar");
         var till = fixture.Grains.GetPointOfSale(id);
         await till.CreateAsync(new CreatePointOfSaleRequest("Bar"), Ct);
@@ -34,7 +34,7 @@ public sealed class PointOfSaleGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Creation_needs_an_existing_venue_and_is_idempotent_for_the_same_name()
     {
-        var network = await TestNetwork.CreateAsync(fixture.Grains);
+        var network = await TestNetwork.CreateAsync(fixture);
         var till = fixture.Grains.GetPointOfSale(new PointOfSaleId(network.Venue, "bar"));
 
         var created = await till.CreateAsync(new CreatePointOfSaleRequest("Bar"), Ct);
@@ -52,7 +52,7 @@ public sealed class PointOfSaleGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_customer_tap_is_refused_until_a_cashier_card_opens_the_till_and_the_same_card_closes_it()
     {
-        var network = await TestNetwork.CreateAsync(fixture.Grains);
+        var network = await TestNetwork.CreateAsync(fixture);
         var till = fixture.Grains.GetPointOfSale(new PointOfSaleId(network.Venue, "bar"));
         await till.CreateAsync(new CreatePointOfSaleRequest("Bar"), Ct);
         var customer = await network.NewCardAsync();
@@ -103,7 +103,7 @@ public sealed class PointOfSaleGrainTests(ClusterFixture fixture)
         await network.RefillAsync(customer, 1_000);
         var pending = (await RequestAsync(till, 400)).Pending!;
         // As if the point of sale had crashed between the ledger commit and storing its own state.
-        var committed = await network.Card(customer).PayAsync(
+        var committed = await network.PayAsync(customer,
             new SaleRequest(PointOfSaleGrain.RequestKey(id, pending.Id), network.Venue, network.Cashier, [new SaleLine("Bière", 1, 400)]), Ct);
 
         var result = await till.TapAsync(new TapRequest(NewTapId(), Reader, customer.Value), Ct);

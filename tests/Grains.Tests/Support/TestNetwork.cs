@@ -6,6 +6,7 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
+using TiBillet.Testing;
 
 namespace TiBillet.Grains.Tests.Support;
 
@@ -17,9 +18,12 @@ public sealed class TestNetwork
 {
     public const string FedName = "Euro fédéré";
 
-    private TestNetwork(IGrainFactory grains, VenueId venue, AssetDetails tlf, AssetDetails tnf, AssetDetails tim, AssetDetails bdg, AssetDetails fed, CardUid cashier)
+    private readonly CardWallets _cardWallets;
+
+    private TestNetwork(IGrainFactory grains, CardWallets cardWallets, VenueId venue, AssetDetails tlf, AssetDetails tnf, AssetDetails tim, AssetDetails bdg, AssetDetails fed, CardUid cashier)
     {
         Grains = grains;
+        _cardWallets = cardWallets;
         Venue = venue;
         Tlf = tlf;
         Tnf = tnf;
@@ -47,8 +51,9 @@ public sealed class TestNetwork
 
     public CardUid Cashier { get; }
 
-    public static async Task<TestNetwork> CreateAsync(IGrainFactory grains)
+    public static async Task<TestNetwork> CreateAsync(ClusterFixture fixture)
     {
+        var grains = fixture.Grains;
         var ct = TestContext.Current.CancellationToken;
         var fed = await EnsureFedAsync(grains);
         var venue = NewVenueId();
@@ -60,7 +65,7 @@ public sealed class TestNetwork
         var bdg = await v.AddAssetAsync(new AddAssetRequest(AssetId.New(), AssetKind.BDG, "Pointage"), ct);
         var cashier = (await RegisterCardsAsync(grains, 1))[0];
         await grains.GetCard(cashier).GrantCashierAsync(venue, ct);
-        return new TestNetwork(grains, venue, tlf, tnf, tim, bdg, fed, cashier);
+        return new TestNetwork(grains, new CardWallets(grains, new CardStore(fixture.Database.DataSource)), venue, tlf, tnf, tim, bdg, fed, cashier);
     }
 
     public static Task<AssetDetails> EnsureFedAsync(IGrainFactory grains) =>
@@ -99,7 +104,17 @@ public sealed class TestNetwork
         Card(card).RefillAsync(new RefillRequest(key ?? NewKey(), Venue, Cashier, amount, PaymentMeans.Cash, asset), TestContext.Current.CancellationToken);
 
     public Task<PaymentResult> PayAsync(CardUid card, long amount, IdempotencyKey? key = null, PaymentMeans complement = PaymentMeans.None, CardUid? complementCard = null) =>
-        Card(card).PayAsync(Sale(amount, key, complement, complementCard), TestContext.Current.CancellationToken);
+        PayAsync(card, Sale(amount, key, complement, complementCard));
+
+    /// <summary>Pays through the sale's door, as the API does: a second card at the card grain, one card at its own wallet.</summary>
+    public Task<PaymentResult> PayAsync(CardUid card, SaleRequest sale, CancellationToken cancellationToken = default) =>
+        PayThroughAsync(_cardWallets, card, sale, cancellationToken);
+
+    /// <summary>As <see cref="PayAsync(CardUid, SaleRequest, CancellationToken)"/>, finding the card's own wallet through <paramref name="cardWallets"/> (another silo's, say).</summary>
+    public async Task<PaymentResult> PayThroughAsync(CardWallets cardWallets, CardUid card, SaleRequest sale, CancellationToken cancellationToken = default) =>
+        sale.NamesSecondCard
+            ? await Card(card).PayWithSecondCardAsync(sale, cancellationToken)
+            : await (await cardWallets.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(sale, card, cancellationToken);
 
     public SaleRequest Sale(long amount, IdempotencyKey? key = null, PaymentMeans complement = PaymentMeans.None, CardUid? complementCard = null) =>
         new(key ?? NewKey(), Venue, Cashier, [new SaleLine("Bière", 1, amount)], complement, complementCard);

@@ -31,7 +31,7 @@ public sealed class VenueTests(ClusterFixture fixture)
     [Fact]
     public async Task A_venue_issues_one_active_asset_per_kind_and_accepts_its_own_plus_FED()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var venue = fixture.Grains.GetVenue(net.Venue);
 
         await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => venue.AddAssetAsync(new AddAssetRequest(AssetId.New(), AssetKind.TLF, "Second"), Ct));
@@ -51,7 +51,7 @@ public sealed class VenueTests(ClusterFixture fixture)
     [Fact]
     public async Task Archiving_removes_an_asset_from_the_accepted_ones_and_frees_its_kind()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var venue = fixture.Grains.GetVenue(net.Venue);
 
         var archived = await venue.ArchiveAssetAsync(net.Tlf.Id, Ct);
@@ -69,7 +69,7 @@ public sealed class VenueTests(ClusterFixture fixture)
     [Fact]
     public async Task A_custom_spending_order_is_validated_and_used()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var venue = fixture.Grains.GetVenue(net.Venue);
 
         await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => venue.SetSpendingOrderAsync([net.Bdg.Id], Ct));

@@ -16,8 +16,8 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Void_burns_local_money_gives_back_TLF_and_FED_in_cash_and_leaves_FED_owed_to_the_venue()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
-        var other = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
+        var other = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 700);
         await net.RefillAsync(card, 200, net.Tnf.Id);
@@ -47,7 +47,7 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Refund_of_an_amount_takes_venue_euro_then_FED_never_gift_money()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 300);
         await net.RefillAsync(card, 1_000, net.Tnf.Id);
@@ -75,7 +75,7 @@ public sealed class CounterOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task A_badge_records_a_zero_movement_once_per_key()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var key = TestNetwork.NewKey();
 

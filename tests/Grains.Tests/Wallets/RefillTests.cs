@@ -17,7 +17,7 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task Refill_credits_the_venue_TLF_from_its_mint_and_makes_a_blank_card_anonymous()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         Assert.Equal(CardState.Blank, (await net.Card(card).GetDetailsAsync(Ct)).State);
 
@@ -37,7 +37,7 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task Refill_of_gift_money_is_allowed_for_the_issuing_venue()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var result = await net.RefillAsync(card, 500, net.Tnf.Id);
         Assert.True(result.Approved);
@@ -47,8 +47,8 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task Refill_requires_a_cashier_card_of_that_venue()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
-        var other = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
+        var other = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var notCashier = await net.NewCardAsync();
 
@@ -61,8 +61,8 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task FED_is_never_refilled_at_a_counter_and_a_venue_cannot_refill_another_venues_asset()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
-        var other = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
+        var other = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
 
         await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => net.RefillAsync(card, 100, AssetId.Federated));
@@ -76,7 +76,7 @@ public sealed class RefillTests(ClusterFixture fixture)
     [InlineData(-5)]
     public async Task Refill_rejects_non_positive_amounts(long amount)
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.RefillAsync(card, amount));
     }
@@ -84,7 +84,7 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task Refill_rejects_online_means_and_overflow()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).RefillAsync(new RefillRequest(TestNetwork.NewKey(), net.Venue, net.Cashier, 100, PaymentMeans.Online), Ct));
         await net.RefillAsync(card, long.MaxValue - 10);
@@ -95,7 +95,7 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task Archived_assets_are_not_refilled()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await fixture.Grains.GetVenue(net.Venue).ArchiveAssetAsync(net.Tnf.Id, Ct);
         await DomainAssert.ThrowsAsync(ErrorCodes.Conflict, () => net.RefillAsync(card, 100, net.Tnf.Id));
@@ -104,7 +104,7 @@ public sealed class RefillTests(ClusterFixture fixture)
     [Fact]
     public async Task Unknown_card_is_reported_as_UNKNOWN_CARD()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         await DomainAssert.ThrowsAsync(ErrorCodes.UnknownCard, () => net.RefillAsync(TestNetwork.NewUid(), 100));
     }
 }

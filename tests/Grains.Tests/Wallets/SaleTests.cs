@@ -17,7 +17,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Sale_spends_gift_then_venue_euro_then_FED_and_credits_the_venue()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 300, net.Tnf.Id);
         await net.RefillAsync(card, 500);
@@ -42,7 +42,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Sale_declines_when_funds_are_short_and_leaves_no_trace()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 500);
         var key = TestNetwork.NewKey();
@@ -60,7 +60,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Sale_reloads_before_declining_so_credits_made_elsewhere_count()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var (payer, giver) = (await net.NewCardAsync(), await net.NewCardAsync());
         await net.RefillAsync(payer, 100);
         await net.RefillAsync(giver, 900);
@@ -78,7 +78,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Remainder_is_paid_in_cash_when_asked()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 700);
 
@@ -94,7 +94,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Remainder_is_paid_by_a_second_card_of_another_wallet_atomically()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var (first, second) = (await net.NewCardAsync(), await net.NewCardAsync());
         await net.RefillAsync(first, 400);
         await net.RefillAsync(second, 1_000);
@@ -121,7 +121,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Second_card_must_be_another_wallet()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 100);
         await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.PayAsync(card, 200, complement: PaymentMeans.SecondCard, complementCard: card));
@@ -132,33 +132,33 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Sale_requires_a_cashier_card_and_a_sound_basket()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 1_000);
         var sale = net.Sale(100);
-        await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => net.Card(card).PayAsync(sale with { Cashier = card }, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).PayAsync(sale with { Lines = [] }, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).PayAsync(sale with { Lines = [new SaleLine("x", 0, 100)] }, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).PayAsync(sale with { Lines = [new SaleLine("x", 1, -1)] }, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).PayAsync(sale with { Lines = [new SaleLine("x", 1, 0)] }, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.Card(card).PayAsync(sale with { Lines = [new SaleLine("x", 100_000, long.MaxValue / 2)] }, Ct));
-        await DomainAssert.ThrowsAsync(ErrorCodes.NotFound, () => net.Card(card).PayAsync(sale with { Venue = TestNetwork.NewVenueId() }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.Forbidden, () => net.PayAsync(card, sale with { Cashier = card }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.PayAsync(card, sale with { Lines = [] }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.PayAsync(card, sale with { Lines = [new SaleLine("x", 0, 100)] }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.PayAsync(card, sale with { Lines = [new SaleLine("x", 1, -1)] }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.PayAsync(card, sale with { Lines = [new SaleLine("x", 1, 0)] }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => net.PayAsync(card, sale with { Lines = [new SaleLine("x", 100_000, long.MaxValue / 2)] }, Ct));
+        await DomainAssert.ThrowsAsync(ErrorCodes.NotFound, () => net.PayAsync(card, sale with { Venue = TestNetwork.NewVenueId() }, Ct));
         Assert.Equal(1_000, (await net.BalancesAsync(card))[net.Tlf.Id]);
     }
 
     [Fact]
     public async Task A_basket_is_one_atomic_operation()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 1_000);
         var sale = net.Sale(1) with { Lines = [new SaleLine("Bière", 3, 250), new SaleLine("Chips", 2, 100)] };
 
-        var result = await net.Card(card).PayAsync(sale, Ct);
+        var result = await net.PayAsync(card, sale, Ct);
 
         Assert.True(result.Approved);
         Assert.Equal(950, result.Total);
-        var declined = await net.Card(card).PayAsync(sale with { Key = TestNetwork.NewKey() }, Ct);
+        var declined = await net.PayAsync(card, sale with { Key = TestNetwork.NewKey() }, Ct);
         Assert.False(declined.Approved);
         Assert.Equal(50, (await net.BalancesAsync(card))[net.Tlf.Id]);
     }
@@ -166,7 +166,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Same_key_returns_the_first_result_even_after_the_wallet_is_deactivated()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 1_000);
         var key = TestNetwork.NewKey();
@@ -187,7 +187,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Same_key_and_body_get_the_first_answer_after_the_card_was_linked_or_lost_since()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 1_000);
         var key = TestNetwork.NewKey();
@@ -210,7 +210,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Same_key_with_a_different_request_is_a_CONFLICT()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 1_000);
         var key = TestNetwork.NewKey();
@@ -230,7 +230,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task A_first_result_survives_a_rule_that_changed_since()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 1_000);
         var key = TestNetwork.NewKey();
@@ -246,7 +246,7 @@ public sealed class SaleTests(ClusterFixture fixture)
     [Fact]
     public async Task Archived_assets_are_not_spent()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 500, net.Tnf.Id);
         await net.RefillAsync(card, 500);

@@ -16,7 +16,7 @@ public sealed class WalletOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Transfer_moves_money_between_wallets_and_declines_without_funds()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var (from, to) = (await net.NewCardAsync(), await net.NewCardAsync());
         await net.RefillAsync(from, 500);
         var wallet = fixture.Grains.GetWallet(await net.WalletOfAsync(from));
@@ -41,8 +41,8 @@ public sealed class WalletOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Time_currency_is_granted_only_by_its_venue()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
-        var other = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
+        var other = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var wallet = fixture.Grains.GetWallet(await net.WalletOfAsync(card));
 
@@ -58,7 +58,7 @@ public sealed class WalletOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Corrections_are_new_movements_against_the_mint()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var wallet = fixture.Grains.GetWallet(await net.WalletOfAsync(card));
 
@@ -75,7 +75,7 @@ public sealed class WalletOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Issue_creates_money_from_the_mint_and_refuses_archived_assets()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         var wallet = fixture.Grains.GetWallet(await net.WalletOfAsync(card));
 
@@ -91,8 +91,8 @@ public sealed class WalletOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Balances_seen_by_a_venue_show_only_what_it_accepts()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
-        var other = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
+        var other = await TestNetwork.CreateAsync(fixture);
         var card = await net.NewCardAsync();
         await net.RefillAsync(card, 100);
         await other.RefillAsync(card, 200);
@@ -108,7 +108,7 @@ public sealed class WalletOperationTests(ClusterFixture fixture)
     [Fact]
     public async Task Venue_and_mint_wallets_have_no_debit_path_and_unknown_wallets_are_NOT_FOUND()
     {
-        var net = await TestNetwork.CreateAsync(fixture.Grains);
+        var net = await TestNetwork.CreateAsync(fixture);
         await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => fixture.Grains.GetWallet(net.VenueWallet).TransferAsync(new TransferRequest(TestNetwork.NewKey(), WalletId.New(), net.Tlf.Id, 1), Ct));
         await DomainAssert.ThrowsAsync(ErrorCodes.BadUserInput, () => fixture.Grains.GetWallet(net.Tlf.MintWallet).IssueAsync(new IssueRequest(TestNetwork.NewKey(), net.Tlf.Id, 1), Ct));
         await DomainAssert.ThrowsAsync(ErrorCodes.NotFound, () => fixture.Grains.GetWallet(WalletId.New()).GetDetailsAsync(null, Ct));

@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-using TiBillet.GraphQL.Common;
+using TiBillet.GraphQL.Transport;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Root;
+using TiBillet.GraphQL.Limits;
 using TiBillet.Testing;
 
 namespace TiBillet.GraphQL.Tests.Common;

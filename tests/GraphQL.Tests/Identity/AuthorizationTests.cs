@@ -108,7 +108,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
         var issued = (await silo.PostAsync(RegisterDevice, new { v = await ExistingVenueAsync(), p = "pos-1" }, admin)).Data()["registerDevice"]!;
         var device = "Device " + issued["key"]!.GetValue<string>();
         var authenticator = silo.Services.GetRequiredService<TiBillet.GraphQL.Identity.CredentialAuthenticator>();
-        var cacheTime = silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TiBillet.GraphQL.Common.GraphQLApiOptions>>().Value.CredentialCacheTime;
+        var cacheTime = silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TiBillet.GraphQL.Execution.GraphQLApiOptions>>().Value.CredentialCacheTime;
 
         // A key never seen: 64 requests at once, as a busy till's would be; every one of them misses the cache.
         var first = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => authenticator.AuthenticateAsync(device, TestContext.Current.CancellationToken)));
@@ -119,7 +119,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
         Assert.All(first, p => Assert.Same(first[0], p));
         Assert.All(second, p => Assert.Same(second[0], p));
         Assert.NotSame(first[0], second[0]);
-        Assert.Equal(issued["id"]!.GetValue<string>(), first[0]!.FindFirst(TiBillet.GraphQL.Common.TiBilletClaims.DeviceId)!.Value);
+        Assert.Equal(issued["id"]!.GetValue<string>(), first[0]!.FindFirst(TiBillet.GraphQL.Authorization.TiBilletClaims.DeviceId)!.Value);
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class AuthorizationTests(TestFieldsSiloFixture silo)
     [Fact]
     public async Task Every_mutation_field_declares_a_policy()
     {
-        var schema = (global::GraphQL.Types.ISchema)silo.Services.GetService(typeof(TiBillet.GraphQL.Common.TiBilletSchema))!;
+        var schema = (global::GraphQL.Types.ISchema)silo.Services.GetService(typeof(TiBillet.GraphQL.Root.TiBilletSchema))!;
         schema.Initialize();
 
         var missing = schema.Mutation!.Fields.Where(f => f.GetMetadata<string?>("tibillet.policy") is null).Select(f => f.Name).ToList();

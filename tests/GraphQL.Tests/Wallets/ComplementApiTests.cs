@@ -8,7 +8,7 @@ namespace TiBillet.GraphQL.Tests.Wallets;
 public sealed class ComplementApiTests(TestFieldsSiloFixture silo)
 {
     private const string Pay =
-        "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [SaleLineInput!]!, $m: PaymentMeans, $second: String) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l, complement: $m, complementCardUid: $second) { approved reason total paidByCard paidByComplementCard paidExternally externalMeans shortfall operationId } }";
+        "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [BasketLineInput!]!, $m: PaymentMeans, $second: String) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l, complement: $m, complementCardUid: $second) { approved reason total paidByCard paidByComplementCard paidExternally externalMeans shortfall operationId } }";
 
     private Task<GraphQLResponse> PayAsync(CashlessNetwork net, string card, long total, string key, string? means, string? second = null) =>
         silo.PostAsync(Pay, new { k = key, v = net.Venue, c = net.Cashier, card, l = new[] { new { label = "Menu", quantity = 1, unitPrice = total } }, m = means, second }, net.Admin);

@@ -76,6 +76,25 @@ public sealed class WalletApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_blank_label_is_refused_by_pay_and_by_requestPayment_alike()
+    {
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
+        var card = await net.FundedCardAsync(500);
+        var before = await silo.LedgerRowsAsync();
+        const string Lines = "[{ label: \" \", quantity: 1, unitPrice: 100 }]";
+
+        var pay = await silo.PostAsync(
+            "mutation($k: String!, $v: ID!, $c: String!, $card: String!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: " + Lines + ") { approved } }",
+            new { k = CashlessNetwork.NewKey(), v = net.Venue, c = net.Cashier, card }, net.Admin);
+        var request = await silo.PostAsync(
+            "mutation($v: ID!) { requestPayment(input: { venueId: $v, pointOfSaleId: \"bar\", lines: " + Lines + " }) { name } }", new { v = net.Venue }, net.Admin);
+
+        Assert.Equal("BAD_USER_INPUT", pay.ErrorCode());
+        Assert.Equal("BAD_USER_INPUT", request.ErrorCode());
+        Assert.Equal(before, await silo.LedgerRowsAsync());
+    }
+
+    [Fact]
     public async Task A_negative_amount_is_bad_user_input_and_writes_nothing()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);

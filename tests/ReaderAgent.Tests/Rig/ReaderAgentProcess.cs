@@ -7,7 +7,7 @@ namespace TiBillet.ReaderAgent.Tests.Rig;
 
 /// <summary>
 /// The reader agent as a real process (<c>dotnet TiBillet.ReaderAgent.dll</c>, built with the tests in the same
-/// configuration), configured through environment variables as systemd would. Its console log is switched to JSON at
+/// configuration, or the published single-file binary named by <see cref="BinaryVariable"/>), configured through environment variables as systemd would. Its console log is switched to JSON at
 /// Debug for the agent's own categories, so a test can await what it did: readers added, taps sent, results.
 /// </summary>
 public sealed class ReaderAgentProcess : IAsyncDisposable
@@ -22,6 +22,13 @@ public sealed class ReaderAgentProcess : IAsyncDisposable
     private const string GaveUpTemplate = "Tap {TapId} on {ReaderName} dropped after {Attempts} attempt(s): server unavailable ({Reason})";
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Environment variable naming a published agent binary (<c>scripts/test.sh</c> sets it) for the tests to run.</summary>
+    public const string BinaryVariable = "TIBILLET_READER_AGENT_BINARY";
+
+    /// <summary>The published agent binary the tests run, or null to run the build output through <c>dotnet</c>.</summary>
+    public static string? PublishedBinary =>
+        Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } path ? Path.GetFullPath(path) : null;
 
     private readonly Process _process;
     private readonly List<AgentLogEntry> _entries = [];
@@ -65,14 +72,14 @@ public sealed class ReaderAgentProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ReaderAgentProcess> StartAsync(Uri serverUrl, string deviceKey, string readerName, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "TiBillet.ReaderAgent.dll");
-        var info = new ProcessStartInfo("dotnet", [dll])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        // The published single-file agent when CI built one (as a till PC runs it), else the build output through dotnet.
+        var published = PublishedBinary;
+        var info = published is not null
+            ? new ProcessStartInfo(published) { WorkingDirectory = Path.GetDirectoryName(published)! }
+            : new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "TiBillet.ReaderAgent.dll")]) { WorkingDirectory = AppContext.BaseDirectory };
+        info.UseShellExecute = false;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         info.Environment["ReaderAgent__ServerUrl"] = serverUrl.ToString();
         info.Environment["ReaderAgent__DeviceKey"] = deviceKey;
         info.Environment["ReaderAgent__ReaderNameFilter"] = readerName;

@@ -1,7 +1,0 @@
-namespace TiBillet.GraphQL.Common;
-
-/// <summary>A capability's mutation fields, added at the top level where the spec guarantees serial execution.</summary>
-public interface IMutationFields
-{
-    void AddTo(MutationGraphType mutation);
-}

@@ -1,7 +1,0 @@
-namespace TiBillet.GraphQL.Common;
-
-/// <summary>A capability's query fields; each capability adds its own to the root <c>Query</c> type.</summary>
-public interface IQueryFields
-{
-    void AddTo(QueryGraphType query);
-}
