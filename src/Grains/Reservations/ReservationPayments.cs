@@ -35,6 +35,7 @@ public sealed class ReservationPayments(IGrainFactory grains, CardWallets cards)
         {
             { Means: ConfirmMeans.Wallet, Wallet: { } wallet } =>
                 await grains.GetWallet(wallet).PayOnlineAsync(new OnlineSaleRequest(key, venue, basket), cancellationToken),
+            // A one-card sale at the counter enters at the card's own wallet, as every counter sale does.
             { Means: ConfirmMeans.Counter, Cashier: { } cashier, Card: { } card } =>
                 await (await cards.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(new SaleRequest(key, venue, cashier, basket), card, cancellationToken),
             _ => throw new DomainException(ErrorCodes.BadUserInput, "Pay from a wallet, or at the counter with a cashier card and the customer's card."),

@@ -4,6 +4,9 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Events;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Venues;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
 
 namespace TiBillet.GraphQL.Events;
 

@@ -3,6 +3,9 @@ using GraphQL.Types;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Events;
 using TiBillet.Grains.Identity;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
 
 namespace TiBillet.GraphQL.Events;
 

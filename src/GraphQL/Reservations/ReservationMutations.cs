@@ -5,6 +5,9 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Events;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Reservations;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
 using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.Reservations;

@@ -6,6 +6,9 @@ using TiBillet.Grains.Identity;
 using TiBillet.Grains.Reservations;
 using TiBillet.Grains.Tickets;
 using TiBillet.Grains.Venues;
+using TiBillet.GraphQL.Authorization;
+using TiBillet.GraphQL.Execution;
+using TiBillet.GraphQL.Root;
 using TiBillet.GraphQL.Reservations;
 
 namespace TiBillet.GraphQL.Tickets;

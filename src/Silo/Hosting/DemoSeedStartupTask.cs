@@ -13,7 +13,8 @@ namespace TiBillet.Silo.Hosting;
 
 /// <summary>
 /// Seeds a small demo network through the grains, as any client would: one venue with its euro (TLF), gift money (TNF)
-/// and time currency (TIM), a till "bar", a membership product, a cashier card and 20 anonymous cards with balances. Idempotent: every step checks what
+/// and time currency (TIM), a till "bar", a membership product, a cashier card, 20 anonymous cards with balances and three
+/// published events (<see cref="DemoEvents"/>). Idempotent: every step checks what
 /// exists or uses a fixed idempotency key, so a restart changes nothing.
 /// </summary>
 public sealed partial class DemoSeedStartupTask(IGrainFactory grains, MembershipStore memberships, ILogger<DemoSeedStartupTask> logger) : IStartupTask
@@ -64,6 +65,7 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
             }
         }
 
+        await DemoEvents.SeedAsync(grains, Venue, cancellationToken);
         LogSeeded(logger, Venue.Value, CustomerCards);
     }
 

@@ -49,6 +49,7 @@ public sealed class SerializationTests(ClusterFixture fixture)
         new NewCard("04A2B3C4", "AB12CD34", "qr"), new RegisterCardsRequest("b", [new NewCard("04A2B3C4", "AB12CD34", "qr")]),
         new CardImportError(3, ErrorCodes.BadUserInput, "bad"), new CardImportReport(3, 1, 1, [new CardImportError(3, ErrorCodes.BadUserInput, "bad")]),
         new LedgerMismatch("CHAIN", "detail"), new LedgerVerification(false, 1, 2, 3, 4, [new LedgerMismatch("CHAIN", "detail")]),
+        new OnlineSaleRequest(Key, Venue, [new SaleLine("Concert", 2, 1000)]), new SaleReturnRequest(Key, Venue, [Movement]),
     ];
 
     [Theory]
