@@ -62,6 +62,11 @@ public static class TiBilletGraphQLExtensions
         services.AddPointOfSaleGraphQL();
         services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
         services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
+        services.TryAddSingleton<TiBillet.Grains.Closures.TillDayStore>();
+        services.TryAddSingleton<TiBillet.GraphQL.Closures.ReportAccess>();
+        services.AddSingleton<TiBillet.GraphQL.Closures.ClosureFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Closures.ClosureFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Closures.ClosureFields>());
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
 
@@ -110,6 +115,8 @@ public static class TiBilletGraphQLExtensions
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.Map(Path, (HttpContext http, GraphQLEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapGet("/venues/{venueId}/reports/x.csv", (HttpContext http, string venueId) => TiBillet.GraphQL.Closures.ReportCsvEndpoint.HandleAsync(http, venueId, null));
+        app.MapGet("/venues/{venueId}/reports/z/{number}.csv", (HttpContext http, string venueId, string number) => TiBillet.GraphQL.Closures.ReportCsvEndpoint.HandleAsync(http, venueId, number));
         return app;
     }
 }
