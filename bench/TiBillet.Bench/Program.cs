@@ -1,3 +1,4 @@
+using TiBillet.Bench.Closures;
 using TiBillet.Bench.Payments;
 using TiBillet.Bench.Taps;
 
@@ -6,6 +7,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
 {
     ["payments"] = a => PaymentsScenario.RunAsync(a),
     ["taps"] = a => TapsScenario.RunAsync(a),
+    ["closure"] = a => ClosureScenario.RunAsync(a),
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
