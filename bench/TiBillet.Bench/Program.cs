@@ -1,4 +1,5 @@
 using TiBillet.Bench.Cluster;
+using TiBillet.Bench.Closures;
 using TiBillet.Bench.Payments;
 using TiBillet.Bench.Taps;
 using TiBillet.Bench.Tickets;
@@ -10,6 +11,7 @@ var scenarios = new Dictionary<string, Func<string[], Task<int>>>(StringComparer
     ["taps"] = a => TapsScenario.RunAsync(a),
     ["cluster"] = a => ClusterScenario.RunAsync(a),
     ["tickets"] = a => TicketsScenario.RunAsync(a),
+    ["closure"] = a => ClosureScenario.RunAsync(a),
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))

@@ -78,6 +78,11 @@ public static class TiBilletGraphQLExtensions
         services.AddPointOfSaleGraphQL();
         services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
         services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
+        services.TryAddSingleton<TiBillet.Grains.Closures.TillDayStore>();
+        services.TryAddSingleton<TiBillet.GraphQL.Closures.ReportAccess>();
+        services.AddSingleton<TiBillet.GraphQL.Closures.ClosureFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Closures.ClosureFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Closures.ClosureFields>());
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Catalog.CatalogFields>());
 
@@ -133,6 +138,8 @@ public static class TiBilletGraphQLExtensions
         app.MapTicketImages();
         app.MapAgendaFeeds();
         app.MapStripeWebhook();
+        app.MapGet("/venues/{venueId}/reports/x.csv", (HttpContext http, string venueId) => TiBillet.GraphQL.Closures.ReportCsvEndpoint.HandleAsync(http, venueId, null));
+        app.MapGet("/venues/{venueId}/reports/z/{number}.csv", (HttpContext http, string venueId, string number) => TiBillet.GraphQL.Closures.ReportCsvEndpoint.HandleAsync(http, venueId, number));
         return app;
     }
 }

@@ -59,6 +59,8 @@ public class SiloHostFixture : IAsyncLifetime
         new("SignInThrottleOptions:PerAddressLimit", "100000"),
         new("SignInThrottleOptions:PerEmailLimit", "100"),
         new("SignInThrottleOptions:FailedLoginsPerAddress", "100000"),
+        // Tests close a till right after selling: no margin needed, every sale has committed before they close.
+        new("TillOptions:ClosureSettleMargin", "00:00:00"),
     ];
 
     /// <summary>Extra services for this fixture's host (test-only schema fields, for instance).</summary>

@@ -24,21 +24,20 @@ public sealed class TillReportStore(NpgsqlDataSource dataSource)
                                 (kind, cashier), (kind, means, asset_id), (kind, vat_rate))
         """;
 
-    // Every operation of the venue in the period; "till" marks those that wrote sale lines (they must match them).
     private const string LedgerOperationsSql =
         """
-        SELECT o.kind, o.external_means, o.operation_id IN (SELECT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3),
-               count(*), sum(o.external_amount), count(DISTINCT o.card_uid)
-        FROM ledger_operations o
+        WITH till AS (SELECT DISTINCT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT o.kind, o.external_means, t.operation_id IS NOT NULL, count(*), sum(o.external_amount)
+        FROM ledger_operations o LEFT JOIN till t ON t.operation_id = o.operation_id
         WHERE o.venue_id = $1 AND o.created_at >= $2 AND o.created_at < $3
         GROUP BY 1, 2, 3
         """;
 
     private const string LedgerMovementsSql =
         """
-        SELECT t.kind, t.asset_id, t.operation_id IN (SELECT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3),
-               count(*), sum(t.amount)
-        FROM ledger_transactions t
+        WITH till AS (SELECT DISTINCT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT t.kind, t.asset_id, s.operation_id IS NOT NULL, count(*), sum(t.amount)
+        FROM ledger_transactions t LEFT JOIN till s ON s.operation_id = t.operation_id
         WHERE t.venue_id = $1 AND t.created_at >= $2 AND t.created_at < $3
         GROUP BY 1, 2, 3
         """;
@@ -58,6 +57,12 @@ public sealed class TillReportStore(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot for every query, so the parts of a report agree with each other.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        // A day's operations hashed in memory rather than spilled; the settings end with the transaction.
+        await using (var settings = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", conn, tx))
+        {
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var rows = await ReadLinesAsync(conn, tx, venue, from, to, cancellationToken);
         var (operations, tillOperations) = await ReadLedgerAsync(conn, tx, LedgerOperationsSql, venue, from, to, external: true, cancellationToken);
         var (movements, tillMovements) = await ReadLedgerAsync(conn, tx, LedgerMovementsSql, venue, from, to, external: false, cancellationToken);
@@ -126,6 +131,7 @@ public sealed class TillReportStore(NpgsqlDataSource dataSource)
 
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, VenueId venue, DateTimeOffset from, DateTimeOffset to) => new(sql, conn, tx)
     {
+        CommandTimeout = 300,
         Parameters =
         {
             new NpgsqlParameter<string> { TypedValue = venue.Value },

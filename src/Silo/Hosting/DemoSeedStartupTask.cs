@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using TiBillet.Grains.Assets;
 using TiBillet.Grains.Cards;
+using TiBillet.Grains.Catalog;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Memberships;
@@ -53,6 +54,7 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
         // A fixed id: the insert of an existing product changes nothing.
         await memberships.InsertProductAsync(new MembershipProduct(Membership, Venue, "Adhésion annuelle", MembershipDuration.CalendarYear, 1500, false,
             "Europe/Paris", false, DateTimeOffset.UtcNow), cancellationToken);
+        await SeedMenuAsync(cancellationToken);
 
         for (var n = 1; n <= CustomerCards; n++)
         {
@@ -67,6 +69,38 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
 
         await DemoEvents.SeedAsync(grains, Venue, cancellationToken);
         LogSeeded(logger, Venue.Value, CustomerCards);
+    }
+
+    /// <summary>Fixed ids for the demo menu, so the README's requests can name them and a restart changes nothing.</summary>
+    public static class Menu
+    {
+        public static readonly Guid Drinks = new("0d0c0000-0000-4000-8000-000000000001");
+        public static readonly Guid Food = new("0d0c0000-0000-4000-8000-000000000002");
+        public static readonly Guid Beer = new("0d0c0000-0000-4000-8000-000000000101");
+        public static readonly Guid Lemonade = new("0d0c0000-0000-4000-8000-000000000102");
+        public static readonly Guid Fries = new("0d0c0000-0000-4000-8000-000000000201");
+        public static readonly Guid Burger = new("0d0c0000-0000-4000-8000-000000000202");
+        public static readonly Guid CupBack = new("0d0c0000-0000-4000-8000-000000000103");
+    }
+
+    private async Task SeedMenuAsync(CancellationToken cancellationToken)
+    {
+        var catalog = grains.GetCatalog(Venue);
+        await catalog.SaveCategoryAsync(new SaveCategoryRequest(Menu.Drinks, "Boissons", 2000, "bar"), cancellationToken);
+        await catalog.SaveCategoryAsync(new SaveCategoryRequest(Menu.Food, "Cuisine", 1000, "kitchen"), cancellationToken);
+        (Guid Id, Guid Category, string Name, ProductBehaviour Behaviour, int? Vat, long Price)[] products =
+        [
+            (Menu.Beer, Menu.Drinks, "Bière pression", ProductBehaviour.Sale, null, 350),
+            (Menu.Lemonade, Menu.Drinks, "Limonade", ProductBehaviour.Sale, 550, 250),
+            (Menu.CupBack, Menu.Drinks, "Retour gobelet", ProductBehaviour.DepositReturn, null, 100),
+            (Menu.Fries, Menu.Food, "Frites", ProductBehaviour.Sale, null, 400),
+            (Menu.Burger, Menu.Food, "Burger", ProductBehaviour.Sale, null, 1200),
+        ];
+        for (var i = 0; i < products.Length; i++)
+        {
+            var p = products[i];
+            await catalog.SaveProductAsync(new SaveProductRequest(p.Id, p.Category, p.Name, p.Behaviour, p.Vat, null, false, [new Placement(Bar.Code, p.Price, i + 1)]), cancellationToken);
+        }
     }
 
     private static async Task<AssetId> EnsureAssetAsync(IVenueGrain venue, VenueDetails details, AssetKind kind, string name, CancellationToken cancellationToken)
