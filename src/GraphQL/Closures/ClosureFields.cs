@@ -5,7 +5,6 @@ using TiBillet.Grains.Closures;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.PointOfSale;
-using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Closures;
 

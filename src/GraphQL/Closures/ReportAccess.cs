@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
-using TiBillet.GraphQL.Common;
 
 namespace TiBillet.GraphQL.Closures;
 
