@@ -248,7 +248,7 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
     }
 
     private const string PayQuery =
-        "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [SaleLineInput!]!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l) { approved reason operationId } }";
+        "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [BasketLineInput!]!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l) { approved reason operationId } }";
 
     private const string RefillQuery =
         "mutation($k: String!, $v: ID!, $c: String!, $card: String!, $a: Long!) { refill(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, amount: $a, means: CASH) { approved operationId } }";

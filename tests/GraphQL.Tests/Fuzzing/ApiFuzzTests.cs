@@ -228,7 +228,7 @@ public sealed class ApiFuzzTests(SiloHostFixture silo) : IClassFixture<SiloHostF
     /// <summary>Valid operations of the tests, with their variables: what the mutations start from.</summary>
     private static List<(string Query, object? Variables, bool IsMutation)> Seeds(CashlessNetwork net, string card) =>
     [
-        ("mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [SaleLineInput!]!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l) { approved reason total operationId balances { assetId amount } } }",
+        ("mutation($k: String!, $v: ID!, $c: String!, $card: String!, $l: [BasketLineInput!]!) { pay(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, lines: $l) { approved reason total operationId balances { assetId amount } } }",
             new { k = "fuzz-pay", v = net.Venue, c = net.Cashier, card, l = new[] { new { label = "Bière", quantity = 1000, unitPrice = 100000 } } }, true),
         ("mutation($k: String!, $v: ID!, $c: String!, $card: String!, $a: Long!) { refill(idempotencyKey: $k, venueId: $v, cashierUid: $c, cardUid: $card, amount: $a, means: CASH) { approved operationId } }",
             new { k = "fuzz-refill", v = net.Venue, c = "00000000", card, a = 100 }, true),
