@@ -32,6 +32,7 @@ public sealed class StripeStandIn : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;
     private int _refundsCreated;
+    private int _loseNextRefundAnswer;
     private int _sessionsCreated;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -61,6 +62,12 @@ public sealed class StripeStandIn : IAsyncDisposable
         await _app.StartAsync(cancellationToken);
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
+
+    /// <summary>
+    /// The next refund is made, but its answer is lost on the way back (503, and Stripe's header telling clients not to
+    /// retry on their own): the caller's retry with the same key must get the first refund, not a second one.
+    /// </summary>
+    public void LoseNextRefundAnswer() => Interlocked.Exchange(ref _loseNextRefundAnswer, 1);
 
     /// <summary>The account a session was created on (null: the platform's).</summary>
     public string? AccountOf(string sessionId) => _sessions[sessionId].Account;
@@ -205,7 +212,7 @@ public sealed class StripeStandIn : IAsyncDisposable
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        return await IdempotentAsync(http, () =>
+        var answer = await IdempotentAsync(http, () =>
         {
             var intent = form["payment_intent"].ToString();
             var paid = _sessions.Values.FirstOrDefault(s => s.PaymentIntent == intent && s.PaymentStatus == "paid" && s.Account == Account(http));
@@ -233,6 +240,13 @@ public sealed class StripeStandIn : IAsyncDisposable
                 ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             }.ToJsonString());
         });
+        if (Interlocked.Exchange(ref _loseNextRefundAnswer, 0) == 1)
+        {
+            http.Response.Headers["Stripe-Should-Retry"] = "false";
+            return Results.Text(Error("api_error", null, "The answer was lost on the way."), "application/json", statusCode: (int)HttpStatusCode.ServiceUnavailable);
+        }
+
+        return answer;
     }
 
     /// <summary>Stripe's rule: a POST with an <c>Idempotency-Key</c> seen before (same account and path) gets the first answer again.</summary>

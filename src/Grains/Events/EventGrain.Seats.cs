@@ -99,7 +99,7 @@ public sealed partial class EventGrain
 
             var movements = paid.Movements.Select(m => new PaidMovement(m.Asset.Value, m.Amount, m.From.Value, m.To.Value)).ToImmutableArray();
             var payer = paid.Movements.IsDefaultOrEmpty ? (WalletId?)null : paid.Movements[0].From;
-            await CompleteConfirmAsync(e, live, payer, movements);
+            await CompleteConfirmAsync(e, live, payer, movements, request.Means == ConfirmMeans.Stripe ? request.CheckoutSession : null);
             return Project(live);
         }
         finally
@@ -199,6 +199,11 @@ public sealed partial class EventGrain
                 // The money goes back first, under a key of its own: if the cancellation's write then fails, a retry refunds nothing more.
                 await payments.RefundAsync(live.Id, RequireEvent().Venue, payer, live.Payment, cancellationToken);
             }
+            else if (live.State == ReservationState.Confirmed && live.CheckoutSession is { } session)
+            {
+                // Paid by card through Stripe: refunded there, under the session's own key, before the cancellation is written.
+                await payments.RefundCheckoutAsync(session, cancellationToken);
+            }
 
             await writer.WriteAsync(ReservationStatements.Cancel(live.Id));
             live.State = ReservationState.Cancelled;
@@ -249,7 +254,7 @@ public sealed partial class EventGrain
         live.Confirming = true;
     }
 
-    private async Task CompleteConfirmAsync(StoredEvent e, LiveReservation live, WalletId? payer, ImmutableArray<PaidMovement> movements)
+    private async Task CompleteConfirmAsync(StoredEvent e, LiveReservation live, WalletId? payer, ImmutableArray<PaidMovement> movements, string? checkoutSession = null)
     {
         var tickets = ImmutableArray.CreateBuilder<TicketSummary>(live.Seats.Length);
         foreach (var seat in live.Seats)
@@ -260,10 +265,11 @@ public sealed partial class EventGrain
         }
 
         var issued = tickets.MoveToImmutable();
-        await writer.WriteAsync(ReservationStatements.Confirm(live.Id, payer, movements), ReservationStatements.Tickets(live.Id, _id, e.Venue, issued));
+        await writer.WriteAsync(ReservationStatements.Confirm(live.Id, payer, movements, checkoutSession), ReservationStatements.Tickets(live.Id, _id, e.Venue, issued));
         live.State = ReservationState.Confirmed;
         live.Payer = payer;
         live.Payment = movements;
+        live.CheckoutSession = checkoutSession;
         live.Tickets = issued;
         foreach (var t in issued)
         {
@@ -288,7 +294,8 @@ public sealed partial class EventGrain
     }
 
     private Reservation Project(LiveReservation live) => new(live.Id, _id, RequireEvent().Venue, live.Customer, live.State, live.Seats, live.Total,
-        live.HeldUntil, live.Tickets, live.State == ReservationState.Cancelled && !live.Payment.IsDefaultOrEmpty);
+        live.HeldUntil, live.Tickets, live.State == ReservationState.Cancelled && (!live.Payment.IsDefaultOrEmpty || live.CheckoutSession is not null),
+        live.CheckoutSession);
 
     private byte[] HashOf(ReserveRequest request)
     {

@@ -76,7 +76,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
-            SELECT reservation_id, customer, idempotency_key, request_hash, state, seats::text, total, held_until, payer_wallet, payment::text, confirm_token_hash
+            SELECT reservation_id, customer, idempotency_key, request_hash, state, seats::text, total, held_until, payer_wallet, payment::text, confirm_token_hash,
+                   checkout_session
             FROM reservations WHERE event_id = $1 AND state IN (0, 1)
             """) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = id.Value } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
@@ -155,7 +156,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     private async Task<StoredReservation?> FindOneAsync(string where, CancellationToken cancellationToken, params object[] args)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT reservation_id, customer, idempotency_key, request_hash, state, seats::text, total, held_until, payer_wallet, payment::text, confirm_token_hash " +
+            "SELECT reservation_id, customer, idempotency_key, request_hash, state, seats::text, total, held_until, payer_wallet, payment::text, confirm_token_hash, " +
+            "checkout_session " +
             "FROM reservations WHERE " + where);
         foreach (var a in args)
         {
@@ -171,14 +173,14 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         JsonSerializer.Deserialize<ImmutableArray<ReservedSeat>>(r.GetString(5), Json), r.GetInt64(6), r.GetFieldValue<DateTimeOffset>(7),
         r.IsDBNull(8) ? null : new WalletId(r.GetGuid(8)),
         r.IsDBNull(9) ? [] : JsonSerializer.Deserialize<ImmutableArray<PaidMovement>>(r.GetString(9), Json),
-        r.IsDBNull(10) ? null : r.GetFieldValue<byte[]>(10), []);
+        r.IsDBNull(10) ? null : r.GetFieldValue<byte[]>(10), [], r.IsDBNull(11) ? null : r.GetString(11));
 }
 
 /// <summary>One movement a reservation's payment made, kept to reverse it exactly on a refund.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Events.PaidMovement")]
 public sealed record PaidMovement([property: Id(0)] Guid Asset, [property: Id(1)] long Amount, [property: Id(2)] Guid From, [property: Id(3)] Guid To);
 
-/// <summary>A reservation row as the event grain reloads it.</summary>
+/// <summary>A reservation row as the event grain reloads it. <see cref="CheckoutSession"/>: the Stripe session that paid it.</summary>
 public sealed record StoredReservation(
     Guid Id,
     EmailAddress Customer,
@@ -191,4 +193,5 @@ public sealed record StoredReservation(
     WalletId? PayerWallet,
     ImmutableArray<PaidMovement> Payment,
     byte[]? TokenHash,
-    List<TicketSummary> Tickets);
+    List<TicketSummary> Tickets,
+    string? CheckoutSession = null);

@@ -63,6 +63,13 @@ public interface IEventGrain : IGrainWithGuidKey
     [Alias("CancelReservationAsync")]
     Task<Reservation> CancelReservationAsync(Guid reservation, EmailAddress? customer, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels a reservation only while it is held (its online payment failed or was abandoned), giving its seats back; a
+    /// confirmed, cancelled or expired one stays as it is. Returns the reservation, or null.
+    /// </summary>
+    [Alias("ReleaseHoldAsync")]
+    Task<Reservation?> ReleaseHoldAsync(Guid reservation, CancellationToken cancellationToken = default);
+
     /// <summary>A reservation of this event (the customer's own when <paramref name="customer"/> is given), or null.</summary>
     [Alias("FindReservationAsync")]
     Task<Reservation?> FindReservationAsync(Guid reservation, EmailAddress? customer, CancellationToken cancellationToken = default);

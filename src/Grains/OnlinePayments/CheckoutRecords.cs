@@ -11,6 +11,9 @@ public enum CheckoutKind : short
 
     /// <summary>FED bought on the platform account, credited to the customer's wallet by the ledger.</summary>
     FedTopUp = 1,
+
+    /// <summary>The seats of a held reservation, charged directly on the event venue's connected account.</summary>
+    Ticket = 2,
 }
 
 /// <summary>Where a session stands on our side. Stored as smallint: values are frozen.</summary>
@@ -30,9 +33,15 @@ public enum CheckoutStatus : short
 
     /// <summary>The session expired unpaid. Final.</summary>
     Expired = 4,
+
+    /// <summary>
+    /// Paid, then given back in full through Stripe: the reservation's hold ran out (or it was cancelled) before the payment
+    /// came, or a reservation it confirmed was cancelled later. Final.
+    /// </summary>
+    Refunded = 5,
 }
 
-/// <summary>A Checkout Session as we keep it: who pays, for what, and where it stands.</summary>
+/// <summary>A Checkout Session as we keep it: who pays, for what (a membership, FED, or a reservation's seats), and where it stands.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.OnlinePayments.CheckoutSession")]
 public sealed record CheckoutSession(
     string Id,
@@ -48,7 +57,10 @@ public sealed record CheckoutSession(
     string? Url,
     string? PaymentIntent,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    Events.EventId? Event = null,
+    Guid? Reservation = null,
+    string? StripeRefund = null);
 
 /// <summary>A session as Stripe reports it (from a webhook's payload or a retrieval).</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.OnlinePayments.StripeSessionView")]

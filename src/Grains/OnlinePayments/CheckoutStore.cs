@@ -9,7 +9,8 @@ namespace TiBillet.Grains.OnlinePayments;
 public sealed class CheckoutStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "session_id, kind, customer_email, wallet_id, venue_id, stripe_account, product_id, amount, currency, status, url, payment_intent, created_at, completed_at";
+        "session_id, kind, customer_email, wallet_id, venue_id, stripe_account, product_id, amount, currency, status, url, payment_intent, created_at, completed_at, " +
+        "event_id, reservation_id, stripe_refund_id";
 
     public async Task SetVenueAccountAsync(VenueId venue, string account, CancellationToken cancellationToken = default)
     {
@@ -27,12 +28,15 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource)
         return await cmd.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    /// <summary>Stores a new session once per client key; returns the row kept for that key (the first one).</summary>
+    /// <summary>
+    /// Stores a new session once per client key (and once per reservation); returns the row kept for that key, or else the
+    /// row of that session id (a second key paying the same reservation got the same Stripe session).
+    /// </summary>
     public async Task<CheckoutSession> InsertAsync(string clientKey, CheckoutSession s, CancellationToken cancellationToken = default)
     {
         await using var cmd = dataSource.CreateCommand(
-            "INSERT INTO checkout_sessions (session_id, client_key, kind, customer_email, wallet_id, venue_id, stripe_account, product_id, amount, currency, url) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING");
+            "INSERT INTO checkout_sessions (session_id, client_key, kind, customer_email, wallet_id, venue_id, stripe_account, product_id, amount, currency, url, " +
+            "event_id, reservation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING");
         cmd.Parameters.Add(new() { Value = s.Id });
         cmd.Parameters.Add(new() { Value = clientKey });
         cmd.Parameters.Add(new() { Value = (short)s.Kind });
@@ -44,8 +48,32 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = s.Amount });
         cmd.Parameters.Add(new() { Value = s.Currency });
         cmd.Parameters.Add(new() { Value = (object?)s.Url ?? DBNull.Value });
+        cmd.Parameters.Add(new() { Value = (object?)s.Event?.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(new() { Value = (object?)s.Reservation ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         await cmd.ExecuteNonQueryAsync(cancellationToken);
-        return await FindByClientKeyAsync(clientKey, cancellationToken) ?? throw new InvalidOperationException("The session row vanished.");
+        return await FindByClientKeyAsync(clientKey, cancellationToken) ?? await FindAsync(s.Id, cancellationToken)
+            ?? throw new InvalidOperationException("The session row vanished.");
+    }
+
+    /// <summary>The session paying a reservation, or null.</summary>
+    public async Task<CheckoutSession?> FindByReservationAsync(Guid reservation, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM checkout_sessions WHERE reservation_id = $1");
+        cmd.Parameters.Add(new() { Value = reservation });
+        return await ReadOneAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>Marks a session refunded with Stripe's refund id (from any status but Refunded); returns the row.</summary>
+    public async Task<CheckoutSession> SetRefundedAsync(string sessionId, string stripeRefund, string? paymentIntent, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "UPDATE checkout_sessions SET status = 5, stripe_refund_id = $2, payment_intent = coalesce($3, payment_intent), completed_at = coalesce(completed_at, now()) " +
+            "WHERE session_id = $1 AND status <> 5");
+        cmd.Parameters.Add(new() { Value = sessionId });
+        cmd.Parameters.Add(new() { Value = stripeRefund });
+        cmd.Parameters.Add(new() { Value = (object?)paymentIntent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+        return await FindAsync(sessionId, cancellationToken) ?? throw new InvalidOperationException("The session row vanished.");
     }
 
     public Task<CheckoutSession?> FindAsync(string sessionId, CancellationToken cancellationToken = default) => FindOneAsync("session_id = $1", sessionId, cancellationToken);
@@ -155,6 +183,11 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource)
     {
         await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM checkout_sessions WHERE {where}");
         cmd.Parameters.Add(new() { Value = value });
+        return await ReadOneAsync(cmd, cancellationToken);
+    }
+
+    private static async Task<CheckoutSession?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -166,6 +199,8 @@ public sealed class CheckoutStore(NpgsqlDataSource dataSource)
             reader.IsDBNull(4) ? null : new VenueId(reader.GetString(4)), reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.IsDBNull(6) ? null : new MembershipProductId(reader.GetGuid(6)), reader.GetInt64(7), reader.GetString(8), (CheckoutStatus)reader.GetInt16(9),
             reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-            reader.GetFieldValue<DateTimeOffset>(12), reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13));
+            reader.GetFieldValue<DateTimeOffset>(12), reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+            reader.IsDBNull(14) ? null : new Events.EventId(reader.GetGuid(14)), reader.IsDBNull(15) ? null : reader.GetGuid(15),
+            reader.IsDBNull(16) ? null : reader.GetString(16));
     }
 }

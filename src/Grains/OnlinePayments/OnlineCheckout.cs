@@ -1,13 +1,14 @@
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Customers;
+using TiBillet.Grains.Events;
 using TiBillet.Grains.Memberships;
 using TiBillet.Grains.Wallets;
 
 namespace TiBillet.Grains.OnlinePayments;
 
 /// <summary>
-/// Starts Checkout Sessions for a signed-in customer and completes them from the return URL. A membership is a direct
-/// charge on the venue's connected account; FED is bought on the platform's account. Starting is idempotent by the
+/// Starts Checkout Sessions for a signed-in customer and completes them from the return URL. A membership or a
+/// reservation's tickets are a direct charge on the venue's connected account; FED is bought on the platform's account. Starting is idempotent by the
 /// customer's key (Stripe gets the same key, so a retry after a lost answer gets the same session). Thread-safe.
 /// </summary>
 public sealed class OnlineCheckout(StripeGateway stripe, CheckoutStore store, MembershipStore memberships, CustomerStore customers, IGrainFactory grains)
@@ -68,6 +69,43 @@ public sealed class OnlineCheckout(StripeGateway stripe, CheckoutStore store, Me
     }
 
     /// <summary>
+    /// A session paying the customer's held reservation, charged directly on the event venue's connected account. One
+    /// session per reservation: starting again (any key) returns it. PAYMENTS_DISABLED without Stripe; NOT_FOUND for
+    /// another customer's reservation; HOLD_EXPIRED once its hold ran out; CONFLICT when it is confirmed or cancelled
+    /// already, or the key was used for another purchase; BAD_USER_INPUT for a free one (confirmed by its e-mailed link);
+    /// VENUE_NOT_CONNECTED when the venue has no Stripe account.
+    /// </summary>
+    public async Task<CheckoutSession> StartReservationAsync(EmailAddress customer, IdempotencyKey key, EventId eventId, Guid reservationId,
+        CancellationToken cancellationToken = default)
+    {
+        stripe.RequireClient();
+        if (await ExistingAsync(key, cancellationToken) is { } earlier)
+        {
+            return earlier.Kind == CheckoutKind.Ticket && earlier.Reservation == reservationId ? earlier : throw Reused();
+        }
+
+        var evt = grains.GetEvent(eventId);
+        var details = await evt.FindAsync(cancellationToken) ?? throw new DomainException(ErrorCodes.NotFound, "No such event.");
+        var reservation = await evt.FindReservationAsync(reservationId, customer, cancellationToken)
+                          ?? throw new DomainException(ErrorCodes.NotFound, "No such reservation.");
+        if (await store.FindByReservationAsync(reservationId, cancellationToken) is { } started)
+        {
+            return started;
+        }
+
+        OnlineTickets.RequirePayable(reservation, DateTimeOffset.UtcNow);
+        var account = await store.FindVenueAccountAsync(details.Venue, cancellationToken)
+            ?? throw new DomainException(ErrorCodes.VenueNotConnected, "This venue takes no online payment yet.");
+        var wallet = await customers.EnsureUserWalletAsync(customer, cancellationToken);
+        // Stripe's key is the reservation's, so two starts with different keys get one Stripe session between them.
+        var view = await stripe.CreateSessionAsync(
+            new CheckoutCharge(OnlineTickets.Label(details.Definition, reservation), reservation.Total, customer, CheckoutKind.Ticket, reservationId.ToString()),
+            account, OnlineTickets.StripeKey(reservationId), cancellationToken);
+        return await store.InsertAsync(key.Value, new CheckoutSession(view.Id, CheckoutKind.Ticket, customer, wallet, details.Venue, account, null, reservation.Total,
+            stripe.Currency, CheckoutStatus.Open, view.Url, null, DateTimeOffset.UtcNow, null, eventId, reservationId), cancellationToken);
+    }
+
+    /// <summary>
     /// The customer's return from Stripe: reads the session from Stripe (on the account it was made on) and completes it if
     /// paid. NOT_FOUND for a session that is not this customer's.
     /// </summary>
@@ -97,7 +135,7 @@ public sealed class OnlineCheckout(StripeGateway stripe, CheckoutStore store, Me
     private async Task<CheckoutSession> CompleteAsync(CheckoutSession session, CancellationToken cancellationToken)
     {
         var sessionId = session.Id;
-        if (session.Status is CheckoutStatus.Completed or CheckoutStatus.Failed or CheckoutStatus.Expired)
+        if (session.Status is CheckoutStatus.Completed or CheckoutStatus.Failed or CheckoutStatus.Expired or CheckoutStatus.Refunded)
         {
             return session;
         }

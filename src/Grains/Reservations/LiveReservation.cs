@@ -32,6 +32,9 @@ internal sealed class LiveReservation(StoredReservation row)
 
     public ImmutableArray<PaidMovement> Payment { get; set; } = row.Payment;
 
+    /// <summary>The Stripe Checkout Session that paid it (then its refund goes back through Stripe), or null.</summary>
+    public string? CheckoutSession { get; set; } = row.CheckoutSession;
+
     public ImmutableArray<TicketSummary> Tickets { get; set; } = [.. row.Tickets];
 
     /// <summary>A payment or confirmation is running: the hold does not expire meanwhile and a second confirm waits its turn.</summary>

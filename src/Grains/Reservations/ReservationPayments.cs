@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Events;
+using TiBillet.Grains.Ledger;
+using TiBillet.Grains.OnlinePayments;
 using TiBillet.Grains.Wallets;
 
 namespace TiBillet.Grains.Reservations;
@@ -38,8 +40,20 @@ public sealed class ReservationPayments(IGrainFactory grains, CardWallets cards)
             // A one-card sale at the counter enters at the card's own wallet, as every counter sale does.
             { Means: ConfirmMeans.Counter, Cashier: { } cashier, Card: { } card } =>
                 await (await cards.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(new SaleRequest(key, venue, cashier, basket), card, cancellationToken),
+            // Paid at Stripe on the venue's own account before this call: nothing moves in the ledger.
+            { Means: ConfirmMeans.Stripe, CheckoutSession: not null } => PaidAtStripe(basket),
             _ => throw new DomainException(ErrorCodes.BadUserInput, "Pay from a wallet, or at the counter with a cashier card and the customer's card."),
         };
+    }
+
+    /// <summary>Gives a Stripe-paid reservation's money back to the card that paid, through Stripe, under the session's own refund key.</summary>
+    public async Task RefundCheckoutAsync(string checkoutSession, CancellationToken cancellationToken) =>
+        await grains.GetGrain<ICheckoutGrain>(checkoutSession).RefundAsync(cancellationToken);
+
+    private static PaymentResult PaidAtStripe(ImmutableArray<SaleLine> basket)
+    {
+        var total = basket.Sum(l => l.Quantity * l.UnitPrice);
+        return new PaymentResult(true, DeclineReason.None, total, 0, 0, total, PaymentMeans.Online, 0, [], [], null, DateTimeOffset.UtcNow);
     }
 
     /// <summary>Gives a paid reservation's money back to the wallet that paid it.</summary>

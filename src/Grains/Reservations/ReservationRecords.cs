@@ -55,7 +55,8 @@ public sealed record Reservation(
     [property: Id(6)] long Total,
     [property: Id(7)] DateTimeOffset HeldUntil,
     [property: Id(8)] ImmutableArray<TicketSummary> Tickets,
-    [property: Id(9)] bool Refunded = false);
+    [property: Id(9)] bool Refunded = false,
+    [property: Id(10)] string? CheckoutSession = null);
 
 /// <summary>How a held reservation is paid.</summary>
 public enum ConfirmMeans
@@ -65,12 +66,19 @@ public enum ConfirmMeans
 
     /// <summary>At the venue's counter: a cashier card of the venue and the customer's card, as any sale there.</summary>
     Counter = 1,
+
+    /// <summary>
+    /// Online by card through a Stripe Checkout Session (<see cref="ConfirmRequest.CheckoutSession"/>), already paid at Stripe
+    /// on the venue's account: nothing moves in the ledger. Only the session's checkout grain confirms this way, once
+    /// Stripe said the session is paid.
+    /// </summary>
+    Stripe = 2,
 }
 
 /// <summary>
 /// Confirms a held reservation by payment. <see cref="Wallet"/>: the customer's wallet (online). <see cref="Cashier"/> and
 /// <see cref="Card"/>: at the counter. <see cref="Customer"/> is checked against the reservation's owner when given
-/// (online); the counter may confirm anyone's, the card paying.
+/// (online); the counter may confirm anyone's, the card paying. <see cref="CheckoutSession"/>: the paid Stripe session (Stripe).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Reservations.ConfirmRequest")]
 public sealed record ConfirmRequest(
@@ -79,7 +87,8 @@ public sealed record ConfirmRequest(
     [property: Id(2)] EmailAddress? Customer,
     [property: Id(3)] WalletId? Wallet,
     [property: Id(4)] CardUid? Cashier,
-    [property: Id(5)] CardUid? Card);
+    [property: Id(5)] CardUid? Card,
+    [property: Id(6)] string? CheckoutSession = null);
 
 /// <summary>Who checks a ticket in, and where (a till, a door, a phone).</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Reservations.CheckInRequest")]

@@ -32,15 +32,19 @@ public static class ReservationStatements
         },
     };
 
-    /// <summary>A held reservation confirmed: its payment kept for a refund; affects 0 rows unless it was held.</summary>
-    public static Func<NpgsqlBatchCommand> Confirm(Guid id, WalletId? payer, ImmutableArray<PaidMovement> payment) => () => new NpgsqlBatchCommand(
-        "UPDATE reservations SET state = 1, confirmed_at = now(), payer_wallet = $2, payment = $3 WHERE reservation_id = $1 AND state = 0")
+    /// <summary>
+    /// A held reservation confirmed: its payment kept for a refund (ledger movements, or the Stripe session that paid);
+    /// affects 0 rows unless it was held.
+    /// </summary>
+    public static Func<NpgsqlBatchCommand> Confirm(Guid id, WalletId? payer, ImmutableArray<PaidMovement> payment, string? checkoutSession = null) => () => new NpgsqlBatchCommand(
+        "UPDATE reservations SET state = 1, confirmed_at = now(), payer_wallet = $2, payment = $3, checkout_session = $4 WHERE reservation_id = $1 AND state = 0")
     {
         Parameters =
         {
             new NpgsqlParameter<Guid> { TypedValue = id },
             new NpgsqlParameter { Value = payer is { } w ? w.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
             Jsonb(JsonSerializer.Serialize(payment, EventStore.Json)),
+            new NpgsqlParameter { Value = (object?)checkoutSession ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
         },
     };
 

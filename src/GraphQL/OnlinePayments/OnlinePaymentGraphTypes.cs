@@ -15,7 +15,8 @@ public sealed class CheckoutStatusGraphType : EnumerationGraphType<CheckoutStatu
     public CheckoutStatusGraphType()
     {
         Name = "CheckoutStatus";
-        Description = "OPEN (not paid yet), AWAITING_PAYMENT (a delayed payment method: Stripe has not said yet), COMPLETED (paid and fulfilled), FAILED, EXPIRED.";
+        Description = "OPEN (not paid yet), AWAITING_PAYMENT (a delayed payment method: Stripe has not said yet), COMPLETED (paid and fulfilled), FAILED, EXPIRED, " +
+                      "REFUNDED (paid, then given back in full through Stripe: a reservation whose hold ran out first, or that was cancelled).";
     }
 }
 
@@ -35,6 +36,9 @@ public sealed class CheckoutSessionGraphType : ObjectGraphType<CheckoutSession>
         Field<IdGraphType>("productId").Resolve(c => c.Source.Product?.Value);
         Field<NonNullGraphType<IdGraphType>>("walletId").Description("The customer's wallet: the membership's holder, or where FED is credited.").Resolve(c => c.Source.Wallet.Value);
         Field<DateTimeOffsetGraphType>("completedAt").Resolve(c => c.Source.CompletedAt);
+        Field<IdGraphType>("eventId").Description("TICKET: the event of the reservation paid.").Resolve(c => c.Source.Event?.ToString());
+        Field<IdGraphType>("reservationId").Description("TICKET: the reservation paid.").Resolve(c => c.Source.Reservation);
+        Field<StringGraphType>("stripeRefundId").Description("REFUNDED: Stripe's refund.").Resolve(c => c.Source.StripeRefund);
     }
 }
 
@@ -124,5 +128,19 @@ public sealed class RefundMyFedOnlineInputGraphType : InputObjectGraphType<Refun
         Name = "RefundMyFedOnlineInput";
         Field<NonNullGraphType<StringGraphType>>("idempotencyKey").Description("Scoped to the customer: a retry with the same key refunds once.");
         Field<NonNullGraphType<LongGraphType>>("amount").Description("FED to refund, in cents (> 0).");
+    }
+}
+
+/// <summary>The <c>payReservationOnline</c> input.</summary>
+public sealed record PayReservationOnlineInput(string IdempotencyKey, string EventId, string ReservationId);
+
+public sealed class PayReservationOnlineInputGraphType : InputObjectGraphType<PayReservationOnlineInput>
+{
+    public PayReservationOnlineInputGraphType()
+    {
+        Name = "PayReservationOnlineInput";
+        Field<NonNullGraphType<StringGraphType>>("idempotencyKey").Description("Scoped to the customer; a reservation has one session whatever the key.");
+        Field<NonNullGraphType<IdGraphType>>("eventId");
+        Field<NonNullGraphType<IdGraphType>>("reservationId");
     }
 }

@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Types;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Customers;
+using TiBillet.Grains.Events;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Memberships;
 using TiBillet.Grains.OnlinePayments;
@@ -16,7 +17,7 @@ public sealed partial class OnlinePaymentMutations : IMutationFields
     public void AddTo(MutationGraphType mutation)
     {
         mutation.Field<NonNullGraphType<BooleanGraphType>>("setVenueStripeAccount")
-            .Description("Sets the venue's Stripe connected account, which its memberships (and tickets) are charged on (venue ADMIN). BAD_USER_INPUT unless acct_….")
+            .Description("Sets the venue's Stripe connected account, which its memberships and tickets are charged on (venue ADMIN). BAD_USER_INPUT unless acct_….")
             .Argument<NonNullGraphType<SetVenueStripeAccountInputGraphType>>("input")
             .RequirePolicy(Policies.Staff)
             .ResolveAsync(async c =>
@@ -60,6 +61,21 @@ public sealed partial class OnlinePaymentMutations : IMutationFields
                 return await c.Service<OnlineCheckout>().StartFedTopUpAsync(customer, IdempotencyScope.ForUser(customer, input.IdempotencyKey), input.Amount, c.CancellationToken);
             });
 
+        mutation.Field<NonNullGraphType<CheckoutSessionGraphType>>("payReservationOnline")
+            .Description("Starts a Stripe Checkout Session paying the customer's held reservation, charged on the venue's connected account (customer). " +
+                         "Once paid (webhook or return, whichever first) the reservation is confirmed as any payment confirms it; paid after its hold ran out, " +
+                         "the payment is refunded in full (session REFUNDED). PAYMENTS_DISABLED, VENUE_NOT_CONNECTED, HOLD_EXPIRED, NOT_FOUND, " +
+                         "CONFLICT (confirmed or cancelled already), BAD_USER_INPUT (a free reservation).")
+            .Argument<NonNullGraphType<PayReservationOnlineInputGraphType>>("input")
+            .RequirePolicy(Policies.Customer)
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<PayReservationOnlineInput>("input");
+                var customer = Customer(c);
+                return await c.Service<OnlineCheckout>().StartReservationAsync(customer, IdempotencyScope.ForUser(customer, input.IdempotencyKey),
+                    EventId.Parse(input.EventId), ParseReservation(input.ReservationId), c.CancellationToken);
+            });
+
         mutation.Field<NonNullGraphType<CheckoutSessionGraphType>>("completeCheckout")
             .Description("The customer's return from Stripe: reads the session from Stripe and completes it if paid. Whether this or Stripe's " +
                          "webhook comes first, the purchase is fulfilled once. NOT_FOUND for another customer's session.")
@@ -87,6 +103,9 @@ public sealed partial class OnlinePaymentMutations : IMutationFields
 
     private static EmailAddress Customer(IResolveFieldContext c) =>
         c.Caller().CustomerEmail() ?? throw new DomainException(ErrorCodes.Forbidden, "A customer sign-in is needed.");
+
+    private static Guid ParseReservation(string? value) =>
+        Guid.TryParse(value, out var id) ? id : throw new DomainException(ErrorCodes.BadUserInput, "Not a reservation id.");
 
     [GeneratedRegex("^acct_[A-Za-z0-9]{1,64}$")]
     private static partial Regex AccountPattern();

@@ -84,7 +84,8 @@ public sealed class ReservationMutations : IMutationFields
             });
 
         mutation.Field<NonNullGraphType<ReservationGraphType>>("cancelReservation")
-            .Description("Cancels a reservation: the customer's own, or any of the event's for a venue ADMIN. A paid one is refunded to the wallet that paid by a ledger refund. " +
+            .Description("Cancels a reservation: the customer's own, or any of the event's for a venue ADMIN. A paid one is refunded the way it was paid: to the wallet by a ledger refund, " +
+                         "or through Stripe (under the session's own key) when paid online by card. " +
                          "TICKET_ALREADY_SCANNED once one of its tickets was checked in. Idempotent.")
             .Argument<NonNullGraphType<ReservationRefInputGraphType>>("input")
             .RequirePolicy(Policies.StaffOrCustomer)

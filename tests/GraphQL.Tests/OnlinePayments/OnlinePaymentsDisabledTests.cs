@@ -16,11 +16,14 @@ public sealed class OnlinePaymentsDisabledTests(TestFieldsSiloFixture silo)
         var topUp = await silo.PostAsync("mutation { topUpOnline(input: {idempotencyKey: \"k\", amount: 100}) { sessionId } }", null, customer);
         var refund = await silo.PostAsync("mutation { refundMyFedOnline(input: {idempotencyKey: \"k\", amount: 100}) { approved } }", null, customer);
         var complete = await silo.PostAsync("mutation { completeCheckout(input: {sessionId: \"cs_test_x\"}) { status } }", null, customer);
+        var tickets = await silo.PostAsync("mutation($i: PayReservationOnlineInput!) { payReservationOnline(input: $i) { sessionId } }",
+            new { i = new { idempotencyKey = "k", eventId = Guid.NewGuid(), reservationId = Guid.NewGuid() } }, customer);
         using var webhook = await silo.Http.PostAsync(new Uri(silo.BaseAddress, "/stripe/webhook"), new StringContent("{}"), TestContext.Current.CancellationToken);
 
         Assert.Equal("PAYMENTS_DISABLED", topUp.ErrorCode());
         Assert.Equal("PAYMENTS_DISABLED", refund.ErrorCode());
         Assert.Equal("PAYMENTS_DISABLED", complete.ErrorCode());
+        Assert.Equal("PAYMENTS_DISABLED", tickets.ErrorCode());
         Assert.Equal(HttpStatusCode.NotFound, webhook.StatusCode);
     }
 }
