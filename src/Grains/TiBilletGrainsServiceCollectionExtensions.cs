@@ -78,6 +78,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<AgendaQueries>();
         services.TryAddSingleton<ReservationWriter>();
         services.TryAddSingleton<ReservationPayments>();
+        services.TryAddSingleton<MemberPrices>();
         services.TryAddSingleton<TicketKeys>();
         services.TryAddSingleton<CustomerStore>();
         services.TryAddSingleton<CustomerSignIn>();

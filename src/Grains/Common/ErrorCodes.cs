@@ -62,6 +62,9 @@ public static class ErrorCodes
     /// <summary>The event is not open for reservations, or the price's sales window is closed.</summary>
     public const string SalesClosed = "SALES_CLOSED";
 
+    /// <summary>A members-only price asked for by a customer without a valid membership of its product when reserving.</summary>
+    public const string MembershipRequired = "MEMBERSHIP_REQUIRED";
+
     /// <summary>The reservation's hold ran out before it was confirmed.</summary>
     public const string HoldExpired = "HOLD_EXPIRED";
 

@@ -15,6 +15,13 @@ public sealed partial class EventGrain
 {
     public async Task<Reservation> ReserveAsync(ReserveRequest request, CancellationToken cancellationToken = default)
     {
+        if (RequireEvent() is var before && !_byKey.ContainsKey((request.Customer.Value, request.Key.Value)))
+        {
+            // Members-only prices: read from the membership rows now (the one await before the seats are decided, which then
+            // happens in one turn as below). A retry of a key already used is answered from the first reservation instead.
+            await memberPrices.RequireMemberAsync(before.Venue, before.Definition, request, cancellationToken);
+        }
+
         var e = RequireEvent();
         var hash = HashOf(request);
         if (_byKey.TryGetValue((request.Customer.Value, request.Key.Value), out var known))

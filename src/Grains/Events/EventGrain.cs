@@ -21,6 +21,7 @@ public sealed partial class EventGrain(
     EventStore store,
     ReservationWriter writer,
     ReservationPayments payments,
+    MemberPrices memberPrices,
     TicketKeys keys,
     IMailSender mail,
     IOptions<ReservationOptions> options,
@@ -68,16 +69,19 @@ public sealed partial class EventGrain(
                 : throw new DomainException(ErrorCodes.Conflict, "This event id is already used.");
         }
 
+        await memberPrices.RequireProductsAsync(venue, normalized, cancellationToken);
         return await ChangeAsync(new StoredEvent(venue, EventState.Draft, normalized), cancellationToken);
     }
 
-    public Task<EventDetails> UpdateAsync(EventDefinition definition, CancellationToken cancellationToken = default)
+    public async Task<EventDetails> UpdateAsync(EventDefinition definition, CancellationToken cancellationToken = default)
     {
+        var normalized = EventRules.Normalize(definition);
+        await memberPrices.RequireProductsAsync(RequireEvent().Venue, normalized, cancellationToken);
+        // Checked after the await: seats may have been taken meanwhile.
         var current = RequireEvent();
         RequireOpen(current);
-        var normalized = EventRules.Normalize(definition);
         _book.RequireFits(normalized);
-        return ChangeAsync(current with { Definition = normalized }, cancellationToken);
+        return await ChangeAsync(current with { Definition = normalized }, cancellationToken);
     }
 
     public Task<EventDetails> PublishAsync(CancellationToken cancellationToken = default)

@@ -47,7 +47,8 @@ public enum PriceKind : short
 /// <summary>
 /// One price of an event. <see cref="Stock"/> caps its seats (null: only the event's capacity does),
 /// <see cref="PerCustomerLimit"/> caps one customer's seats at this price, and reservations are taken only within
-/// [<see cref="SalesStart"/>, <see cref="SalesEnd"/>) when given.
+/// [<see cref="SalesStart"/>, <see cref="SalesEnd"/>) when given. With <see cref="MembershipProduct"/>, the price is for
+/// members only: a customer reserves at it only while holding a valid membership of that product of the event's venue.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Events.EventPrice")]
 public sealed record EventPrice(
@@ -58,7 +59,8 @@ public sealed record EventPrice(
     [property: Id(4)] int? Stock,
     [property: Id(5)] int? PerCustomerLimit,
     [property: Id(6)] DateTimeOffset? SalesStart,
-    [property: Id(7)] DateTimeOffset? SalesEnd);
+    [property: Id(7)] DateTimeOffset? SalesEnd,
+    [property: Id(8)] Memberships.MembershipProductId? MembershipProduct = null);
 
 /// <summary>
 /// What a venue admin writes about an event. Instants are UTC; <see cref="TimeZone"/> (IANA) is how the venue shows them.

@@ -29,6 +29,9 @@ public sealed class EventPriceGraphType : ObjectGraphType<PriceView>
         Field<IntGraphType>("perCustomerLimit").Resolve(c => c.Source.Price.PerCustomerLimit);
         Field<DateTimeOffsetGraphType>("salesStart").Resolve(c => c.Source.Price.SalesStart);
         Field<DateTimeOffsetGraphType>("salesEnd").Resolve(c => c.Source.Price.SalesEnd);
+        Field<NonNullGraphType<BooleanGraphType>>("membersOnly").Description("Reserved only by holders of a valid membership of membershipProductId.")
+            .Resolve(c => c.Source.Price.MembershipProduct is not null);
+        Field<IdGraphType>("membershipProductId").Description("The membership product a members-only price requires.").Resolve(c => c.Source.Price.MembershipProduct?.Value);
         Field<NonNullGraphType<IntGraphType>>("taken").Description("Seats held or sold at this price.").Resolve(c => c.Source.Availability?.Taken ?? 0);
         Field<NonNullGraphType<IntGraphType>>("remaining").Description("Seats still available at this price.").Resolve(c => c.Source.Availability?.Remaining ?? 0);
     }

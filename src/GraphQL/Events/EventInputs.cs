@@ -4,7 +4,8 @@ using TiBillet.Grains.Events;
 namespace TiBillet.GraphQL.Events;
 
 /// <summary>One price as a venue admin writes it.</summary>
-public sealed record PriceInput(string Id, string Name, PriceKind Kind, long Amount, int? Stock, int? PerCustomerLimit, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd);
+public sealed record PriceInput(string Id, string Name, PriceKind Kind, long Amount, int? Stock, int? PerCustomerLimit, DateTimeOffset? SalesStart, DateTimeOffset? SalesEnd,
+    string? MembershipProductId = null);
 
 /// <summary>The <c>createEvent</c> mutation's input.</summary>
 public sealed record CreateEventInput(
@@ -33,7 +34,8 @@ public static class EventInputs
     public static EventDefinition Definition(string title, string? description, DateTimeOffset startsAt, DateTimeOffset endsAt, string timeZone, List<string>? tags,
         string? imageUrl, int capacity, bool? isPrivate, bool? nominative, int? holdSeconds, List<PriceInput> prices) =>
         new(title, description ?? "", startsAt.ToUniversalTime(), endsAt.ToUniversalTime(), timeZone, [.. tags ?? []], imageUrl, capacity, isPrivate ?? false,
-            nominative ?? false, [.. (prices ?? []).Select(p => new EventPrice(p.Id, p.Name, p.Kind, p.Amount, p.Stock, p.PerCustomerLimit, p.SalesStart?.ToUniversalTime(), p.SalesEnd?.ToUniversalTime()))],
+            nominative ?? false, [.. (prices ?? []).Select(p => new EventPrice(p.Id, p.Name, p.Kind, p.Amount, p.Stock, p.PerCustomerLimit, p.SalesStart?.ToUniversalTime(), p.SalesEnd?.ToUniversalTime(),
+                p.MembershipProductId is null ? null : TiBillet.Grains.Memberships.MembershipProductId.Parse(p.MembershipProductId)))],
             holdSeconds);
 
     internal static void AddDefinitionFields<T>(InputObjectGraphType<T> type)
@@ -66,6 +68,7 @@ public sealed class PriceInputGraphType : InputObjectGraphType<PriceInput>
         Field<IntGraphType>("perCustomerLimit");
         Field<DateTimeOffsetGraphType>("salesStart");
         Field<DateTimeOffsetGraphType>("salesEnd");
+        Field<IdGraphType>("membershipProductId").Description("Members only: a membership product of the venue, valid when the customer reserves (MEMBERSHIP_REQUIRED otherwise).");
     }
 }
 

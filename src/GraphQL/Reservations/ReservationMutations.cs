@@ -19,8 +19,8 @@ public sealed class ReservationMutations : IMutationFields
     {
         mutation.Field<NonNullGraphType<ReservationGraphType>>("reserve")
             .Description("Holds seats of a published event for the signed-in customer until heldUntil. A free reservation is then confirmed by the link mailed to the " +
-                         "customer; a paid one by confirmReservation (wallet) or at the counter. Errors: SOLD_OUT, LIMIT_EXCEEDED, SALES_CLOSED, BAD_USER_INPUT, " +
-                         "NOT_FOUND, CONFLICT (key reused with other seats).")
+                         "customer; a paid one by confirmReservation (wallet), payReservationOnline (card, Stripe) or at the counter. Errors: SOLD_OUT, LIMIT_EXCEEDED, " +
+                         "SALES_CLOSED, MEMBERSHIP_REQUIRED (a members-only price without a valid membership now), BAD_USER_INPUT, NOT_FOUND, CONFLICT (key reused with other seats).")
             .Argument<NonNullGraphType<ReserveInputGraphType>>("input")
             .RequirePolicy(Policies.Customer)
             .ResolveAsync(async c =>
