@@ -41,6 +41,9 @@ public enum TransactionKind : short
 
     /// <summary>A venue paid out by the network (reserved for the payments issue).</summary>
     Deposit = 12,
+
+    /// <summary>FED given back to the card that bought it through Stripe: out of the customer's wallet, back to the FED mint.</summary>
+    OnlineRefund = 13,
 }
 
 /// <summary>Who a wallet belongs to. Stored as smallint in <c>ledger_wallets.kind</c>; values are frozen.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using TiBillet.Grains.Common;
+using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Wallets;
 
 namespace TiBillet.Grains.OnlinePayments;
@@ -25,9 +26,9 @@ public sealed class OnlineRefundGrain(CheckoutStore store, StripeGateway stripe)
             throw new DomainException(ErrorCodes.Conflict, "This idempotency key was used for another refund.");
         }
 
-        // The FED leaves the wallet first (back to its mint: the money goes back out of the network by card). A retry
-        // replays this debit under the same key.
-        var debit = await GrainFactory.GetWallet(wallet).CorrectAsync(new CorrectionRequest(key.Derive("ledger"), AssetId.Federated, amount, false, LedgerReason), cancellationToken);
+        // The FED leaves the wallet first (back to its mint: the money goes back out of the network by card), as an
+        // ONLINE_REFUND in the wallet's history. A retry replays this debit under the same key.
+        var debit = await GrainFactory.GetWallet(wallet).CorrectAsync(new CorrectionRequest(key.Derive("ledger"), AssetId.Federated, amount, false, LedgerReason, TransactionKind.OnlineRefund), cancellationToken);
         if (!debit.Approved)
         {
             return new OnlineRefundResult(false, debit.Reason, amount, []);

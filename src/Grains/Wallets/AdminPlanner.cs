@@ -118,7 +118,14 @@ public static class AdminPlanner
             throw new DomainException(ErrorCodes.BadUserInput, $"A correction needs a reason of 1 to {MaxReasonLength} characters.");
         }
 
-        return new RequestHasher("correction").Add(wallet).Add(request.Asset).Add(request.Amount).Add(request.Credit.ToString()).Add(reason).Finish();
+        if (request.Kind is not (TransactionKind.Correction or TransactionKind.OnlineRefund) || (request.Kind == TransactionKind.OnlineRefund && request.Credit))
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A movement with the mint is a correction, or an online refund debit.");
+        }
+
+        // The kind joins the hash only when it is not the plain correction, so earlier corrections keep their hashes.
+        using var hasher = new RequestHasher("correction").Add(wallet).Add(request.Asset).Add(request.Amount).Add(request.Credit.ToString()).Add(reason);
+        return (request.Kind == TransactionKind.Correction ? hasher : hasher.Add(request.Kind.ToString())).Finish();
     }
 
     /// <summary>A credit from, or a debit to, the asset's mint. A debit declines rather than making the wallet negative.</summary>
@@ -127,12 +134,12 @@ public static class AdminPlanner
         var found = Require(asset);
         if (request.Credit)
         {
-            return WalletPlans.Credit(wallet, TransactionKind.Correction, found, request.Amount, null, null, at);
+            return WalletPlans.Credit(wallet, request.Kind, found, request.Amount, null, null, at);
         }
 
         return wallet.BalanceOf(found.Id) < request.Amount
-            ? WalletPlans.DeclineMovement(wallet, TransactionKind.Correction, at)
-            : WalletPlans.Movement(wallet, TransactionKind.Correction, [new LedgerLine(found.Id, request.Amount, wallet.Id, found.MintWallet)], null, null, at);
+            ? WalletPlans.DeclineMovement(wallet, request.Kind, at)
+            : WalletPlans.Movement(wallet, request.Kind, [new LedgerLine(found.Id, request.Amount, wallet.Id, found.MintWallet)], null, null, at);
     }
 
     private static AssetDetails Require(AssetDetails? asset) => asset ?? throw new DomainException(ErrorCodes.NotFound, "No such asset.");

@@ -157,9 +157,12 @@ public sealed record TimeGrantRequest(IdempotencyKey Key, VenueId Venue, AssetId
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.IssueRequest")]
 public sealed record IssueRequest(IdempotencyKey Key, AssetId Asset, long Amount, PaymentMeans Means = PaymentMeans.Online);
 
-/// <summary>An administrative correction: a new movement between this wallet and the asset's mint, with a reason.</summary>
+/// <summary>
+/// A movement between this wallet and the asset's mint, with a reason: an administrative correction, or (with
+/// <see cref="Kind"/> <see cref="TransactionKind.OnlineRefund"/>) FED leaving the wallet because it was refunded through Stripe.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.CorrectionRequest")]
-public sealed record CorrectionRequest(IdempotencyKey Key, AssetId Asset, long Amount, bool Credit, string Reason);
+public sealed record CorrectionRequest(IdempotencyKey Key, AssetId Asset, long Amount, bool Credit, string Reason, TransactionKind Kind = TransactionKind.Correction);
 
 /// <summary>
 /// The answer to a refill, badge, transfer, fusion, time grant, issue or correction. Approved: <see cref="Movements"/> are
