@@ -30,6 +30,12 @@ public sealed class MemberPrices(MembershipStore memberships, IMembershipChecker
     /// </summary>
     public async Task RequireMemberAsync(VenueId venue, EventDefinition definition, ReserveRequest request, CancellationToken cancellationToken = default)
     {
+        if (!definition.Prices.Any(p => p.MembershipProduct is not null))
+        {
+            // The usual case, on the hot path of every reservation: nothing to read, nothing allocated.
+            return;
+        }
+
         var asked = (request.Seats.IsDefault ? [] : request.Seats).Select(s => s.PriceId).ToHashSet(StringComparer.Ordinal);
         var required = Required(definition.Prices.Where(p => asked.Contains(p.Id)));
         if (required.Count == 0)
