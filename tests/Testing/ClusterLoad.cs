@@ -7,19 +7,25 @@ using Npgsql;
 namespace TiBillet.Testing;
 
 /// <summary>
-/// A client load spread over several silos' endpoints: sales, top-ups and balance reads on a set of funded cards. Like a
-/// till behind a load balancer, a request that gets no answer (connection refused or cut, timeout, UNAVAILABLE) is sent
-/// again with the same key to the next silo until one answers; the first answer is the operation's outcome. Afterwards
-/// <see cref="CheckAsync"/> proves nothing acknowledged was lost and nothing was debited twice.
+/// A client load spread over several silos' endpoints: sales, top-ups, card taps at tills and balance reads on a set of
+/// funded cards. Like a till behind a load balancer, a request that gets no answer (connection refused or cut, timeout,
+/// UNAVAILABLE) is sent again with the same key (a tap: its tap id) to the next silo until one answers; the first answer
+/// is the operation's outcome. Afterwards <see cref="CheckAsync"/> proves nothing acknowledged was lost and nothing was
+/// debited twice. Taps need <paramref name="tills"/> (<see cref="CreateTillsAsync"/>): worker i alone uses till i, as a
+/// till's screen and reader do (a till has one pending payment at a time), so workers beyond the tills make no taps.
 /// </summary>
-public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyList<string> cards, long funding, int seed)
+public sealed partial class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyList<string> cards, long funding, int seed, IReadOnlyList<ClusterLoad.Till>? tills = null)
 {
-    public enum Kind { Pay, Refill, Read }
+    public enum Kind { Pay, Refill, Read, Tap }
 
-    public sealed record Operation(Kind Kind, string Key, string Card, long Amount);
+    /// <summary>A point of sale with its reader device's credential and its till opened by the cashier card.</summary>
+    public sealed record Till(string PointOfSale, string Device);
 
-    /// <summary>The first answer an operation got: approved or declined, the ledger's operation id, and when.</summary>
-    public sealed record Answer(Operation Operation, bool Approved, string? OperationId, string? Refusal, DateTime StartedAt, DateTime AnsweredAt, int Attempts)
+    /// <summary>One client operation; a tap's key is its tap id, and it pays the payment its worker requested at <see cref="Till"/>.</summary>
+    public sealed record Operation(Kind Kind, string Key, string Card, long Amount, Till? Till = null);
+
+    /// <summary>The first answer an operation got: approved or declined, the ledger's operation id, and when (a tap: the request it served).</summary>
+    public sealed record Answer(Operation Operation, bool Approved, string? OperationId, string? Refusal, DateTime StartedAt, DateTime AnsweredAt, int Attempts, string? RequestId = null)
     {
         public double LatencyMs => (AnsweredAt - StartedAt).TotalMilliseconds;
     }
@@ -44,23 +50,35 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
     /// <summary>Money operations acknowledged as approved.</summary>
     public int Acked => _answers.Values.Count(a => a.Approved && a.Operation.Kind != Kind.Read);
 
-    public int Started => _started;
+    /// <summary>Operations answered, by kind (reads included; a tap counts once, with its payment request).</summary>
+    public IReadOnlyDictionary<Kind, int> AnsweredByKind => _answers.Values.GroupBy(a => a.Operation.Kind).ToDictionary(g => g.Key, g => g.Count());
 
-    /// <summary>Why attempts were retried (error code, or the transport failure's type), with counts.</summary>
-    public IReadOnlyDictionary<string, int> RetryCauses => _retryCauses;
+    /// <summary>Money operations acknowledged as approved, by kind.</summary>
+    public IReadOnlyDictionary<Kind, int> AckedByKind =>
+        _answers.Values.Where(a => a.Approved && a.Operation.Kind != Kind.Read).GroupBy(a => a.Operation.Kind).ToDictionary(g => g.Key, g => g.Count());
 
     /// <summary>Runs <paramref name="workers"/> clients until <paramref name="stop"/>; operations still unanswered then are kept to resolve later.</summary>
     public Task RunAsync(int workers, CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(new Random(seed * 1000 + w), stop), CancellationToken.None)));
+        Task.WhenAll(Enumerable.Range(0, workers).Select(w =>
+            Task.Run(() => WorkerAsync(new Random(seed * 1000 + w), tills is not null && w < tills.Count ? tills[w] : null, stop), CancellationToken.None)));
 
-    private async Task WorkerAsync(Random random, CancellationToken stop)
+    private async Task WorkerAsync(Random random, Till? till, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             var roll = random.Next(100);
-            var kind = roll < 60 ? Kind.Pay : roll < 75 ? Kind.Refill : Kind.Read;
-            var operation = new Operation(kind, CashlessNetwork.NewKey(), cards[random.Next(cards.Count)], kind == Kind.Refill ? random.Next(100, 500) : random.Next(50, 300));
+            var kind = till is null
+                ? roll < 60 ? Kind.Pay : roll < 75 ? Kind.Refill : Kind.Read
+                : roll < 45 ? Kind.Pay : roll < 60 ? Kind.Refill : roll < 80 ? Kind.Tap : Kind.Read;
+            var operation = new Operation(kind, CashlessNetwork.NewKey(), cards[random.Next(cards.Count)], kind == Kind.Refill ? random.Next(100, 500) : random.Next(50, 300),
+                kind == Kind.Tap ? till : null);
             Interlocked.Increment(ref _started);
+            // A tap pays what the till's screen asked for: the request first (retried elsewhere until answered), then the tap.
+            if (kind == Kind.Tap && !await RequestPaymentUntilAnsweredAsync(operation, random.Next(silos.Count), stop))
+            {
+                return;
+            }
+
             if (await SendUntilAnsweredAsync(operation, random.Next(silos.Count), stop) is { } answer)
             {
                 _answers[operation.Key] = answer;
@@ -115,6 +133,7 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
             {
                 Kind.Pay => await silo.Silo.PostAsync(PayQuery, new { k = operation.Key, v = silo.Venue, c = silo.Cashier, card = operation.Card, l = new[] { new { label = "Bière", quantity = 1, unitPrice = operation.Amount } } }, silo.Admin, timeout.Token),
                 Kind.Refill => await silo.Silo.PostAsync(RefillQuery, new { k = operation.Key, v = silo.Venue, c = silo.Cashier, card = operation.Card, a = operation.Amount }, silo.Admin, timeout.Token),
+                Kind.Tap => await silo.Silo.PostAsync(TapQuery, new { t = operation.Key, u = operation.Card }, operation.Till!.Device, timeout.Token),
                 _ => await silo.Silo.PostAsync(ReadQuery, new { c = operation.Card, v = silo.Venue }, silo.Admin, timeout.Token),
             };
         }
@@ -131,7 +150,16 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
             return (null, e.GetType().Name);
         }
 
-        var field = operation.Kind switch { Kind.Pay => "pay", Kind.Refill => "refill", _ => "wallet" };
+        var field = operation.Kind switch { Kind.Pay => "pay", Kind.Refill => "refill", Kind.Tap => "tap", _ => "wallet" };
+        if (response.Body["data"]?[field] is JsonObject tap && operation.Kind == Kind.Tap)
+        {
+            // APPROVED paid the pending request; DECLINED left it pending; anything else (till closed, balance shown) is a refusal.
+            var outcome = tap["outcome"]!.GetValue<string>();
+            var approved = outcome == "APPROVED";
+            var refusal = approved ? null : outcome == "DECLINED" ? tap["declineReason"]?.GetValue<string>() ?? "declined" : outcome;
+            return (new Answer(operation, approved, tap["operationId"]?.GetValue<string>(), refusal, default, DateTime.UtcNow, 0, tap["requestId"]?.GetValue<string>()), null);
+        }
+
         if (response.Body["data"]?[field] is JsonObject result)
         {
             var approved = operation.Kind == Kind.Read || result["approved"]!.GetValue<bool>();
@@ -184,7 +212,9 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
         foreach (var answer in _answers.Values.Where(a => a.Operation.Kind != Kind.Read))
         {
             var op = answer.Operation;
-            var committed = await LedgerChecker.OperationsWithKeyAsync(db, via.Venue, op.Key, cancellationToken);
+            var committed = op.Kind == Kind.Tap
+                ? await TapOperationsAsync(db, via.Venue, answer, cancellationToken)
+                : await LedgerChecker.OperationsWithKeyAsync(db, via.Venue, op.Key, cancellationToken);
             if (answer.Approved)
             {
                 acked++;
@@ -207,8 +237,12 @@ public sealed class ClusterLoad(IReadOnlyList<CashlessNetwork> silos, IReadOnlyL
             }
         }
 
-        // A retry of every acknowledged operation returns its first answer (and charges nothing more).
-        foreach (var answer in _answers.Values.Where(a => a.Approved && a.Operation.Kind != Kind.Read))
+        // A retry of every acknowledged operation returns its first answer (and charges nothing more). A till remembers its
+        // last 32 taps: each till's latest taps are retried.
+        var retried = _answers.Values.Where(a => a.Approved && a.Operation.Kind is Kind.Pay or Kind.Refill)
+            .Concat(_answers.Values.Where(a => a.Operation.Kind == Kind.Tap).GroupBy(a => a.Operation.Till)
+                .SelectMany(g => g.OrderByDescending(a => a.AnsweredAt).Take(16).Where(a => a.Approved)));
+        foreach (var answer in retried)
         {
             var op = answer.Operation;
             var (replay, cause) = await TryOnceAsync(via, op, cancellationToken);

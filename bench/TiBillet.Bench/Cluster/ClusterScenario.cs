@@ -10,8 +10,8 @@ namespace TiBillet.Bench.Cluster;
 
 /// <summary>
 /// <c>cluster [--quick] [--wallets N] [--workers W]</c>: three silo processes on one PostgreSQL (durable settings), the
-/// fault tests' client load (sales, top-ups, reads spread over the three endpoints, retried elsewhere with the same key
-/// when unanswered), one silo killed with SIGKILL a third of the way through. Before the load, every wallet is activated
+/// fault tests' client load (sales, top-ups, card taps at tills, reads spread over the three endpoints, retried elsewhere
+/// with the same key when unanswered; each client taps at a till of its own), one silo killed with SIGKILL a third of the way through. Before the load, every wallet is activated
 /// (a read through each silo in turn), so about a third of them live on the silo that dies. Prints one JSON line:
 /// throughput, acknowledged operations, how many of those were lost (must be 0), double debits (must be 0), how long until
 /// every card was served again, and the p99 latency of the operations that did not overlap the failover.
@@ -45,7 +45,9 @@ public static class ClusterScenario
             await Parallel.ForEachAsync(Enumerable.Range(0, wallets), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
                 await networks[i % 3].TlfBalanceAsync(cards[i]));
 
-            var load = new ClusterLoad(networks, cards, funding, seed: 42);
+            Log($"opening {workers} tills, one per client");
+            var tills = await ClusterLoad.CreateTillsAsync(net, workers);
+            var load = new ClusterLoad(networks, cards, funding, seed: 42, tills);
             using var stop = new CancellationTokenSource();
             var started = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
@@ -84,6 +86,9 @@ public static class ClusterScenario
                 ["seconds"] = Math.Round(elapsed, 1),
                 ["ops_per_s"] = Math.Round(answered / elapsed, 1),
                 ["acked"] = verdict.Acked,
+                ["acked_by_kind"] = Kinds(load.AckedByKind),
+                ["answered_by_kind"] = Kinds(load.AnsweredByKind),
+                ["taps"] = load.AckedByKind.GetValueOrDefault(ClusterLoad.Kind.Tap),
                 ["acked_lost"] = verdict.AckedLost,
                 ["double_debits"] = verdict.DoubleDebits,
                 ["replay_mismatches"] = verdict.ReplayMismatches,
@@ -107,6 +112,9 @@ public static class ClusterScenario
             }
         }
     }
+
+    private static Dictionary<string, int> Kinds(IReadOnlyDictionary<ClusterLoad.Kind, int> counts) =>
+        Enum.GetValues<ClusterLoad.Kind>().Where(counts.ContainsKey).ToDictionary(k => k.ToString().ToLowerInvariant(), k => counts[k]);
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

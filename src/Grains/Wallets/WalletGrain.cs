@@ -12,8 +12,8 @@ namespace TiBillet.Grains.Wallets;
 /// Holds one user or card wallet's balances in memory and is the only path for its debits. Not reentrant: each call runs
 /// to its end (commit included) before the next starts, so "check funds, then debit" cannot interleave (docs/architecture.md, money rule 1).
 /// Its memory may only be stale on the low side (credits arrive from elsewhere as deltas), so it reloads once before
-/// declining. If a second activation exists somewhere, the database refuses the stale one's sequence number or overdraft;
-/// it then reloads and plans again. What an operation moves is decided by the planners (<see cref="SalePlanner"/>,
+/// declining. If a second activation exists somewhere, the database refuses the stale one's sequence number: it then
+/// unloads and answers UNAVAILABLE (retry with the same key); an overdraft refusal reloads and plans again. What an operation moves is decided by the planners (<see cref="SalePlanner"/>,
 /// <see cref="CounterPlanner"/>, <see cref="AdminPlanner"/>); this shell gathers their facts and commits their plans.
 /// </summary>
 public sealed partial class WalletGrain(
@@ -66,8 +66,8 @@ public sealed partial class WalletGrain(
 
     /// <summary>
     /// Replays a known key, else plans, submits, and applies the commit. A decline reloads once (funds may have arrived,
-    /// or the key may have been used by an earlier activation) before it is answered. A refusal by the database (stale
-    /// sequence number, overdraft) reloads and plans again.
+    /// or the key may have been used by an earlier activation) before it is answered. A stale sequence number unloads this
+    /// activation (another one is writing); an overdraft refusal reloads and plans again.
     /// </summary>
     private async Task<T> RunAsync<T>(IdempotencyKey key, byte[] hash, Func<Task<WalletPlan<T>>> planner, CancellationToken cancellationToken)
         where T : class
@@ -122,6 +122,13 @@ public sealed partial class WalletGrain(
                     // Our memory may predate that first operation (another activation ran it): reload before answering.
                     await ReloadAsync(null, cancellationToken);
                     return Replay<T>(hash, commit.Existing!);
+                case LedgerCommitStatus.SequenceConflict:
+                    // Only wallet activations claim sequence numbers, so another activation of this wallet committed since this
+                    // one loaded: two exist (a silo frozen, declared dead and resumed). Nothing was written. This one steps
+                    // aside instead of competing; the client's retry with the same key reaches the activation the cluster
+                    // agrees on, which starts from the database and runs the operation once.
+                    StepAside();
+                    throw new DomainException(ErrorCodes.Unavailable, "This wallet is served elsewhere now; nothing was written. Retry with the same key.");
                 default:
                     LogStale(logger, _id.Value, commit.Status.ToString());
                     await ReloadAsync(null, cancellationToken);
@@ -190,6 +197,13 @@ public sealed partial class WalletGrain(
         }
     }
 
+    private void StepAside()
+    {
+        LogSteppedAside(logger, _id.Value);
+        WalletMetrics.StaleActivation();
+        DeactivateOnIdle();
+    }
+
     private async Task<StoredOperation?> ReloadAsync(IdempotencyKey? key, CancellationToken cancellationToken)
     {
         var snapshot = await store.LoadAsync(_id, key, cancellationToken);
@@ -231,6 +245,9 @@ public sealed partial class WalletGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Wallet {WalletId} committed {Kind} operation {OperationId}")]
     private static partial void LogCommitted(ILogger logger, Guid walletId, TransactionKind kind, Guid operationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Wallet {WalletId} activation was stale: the database refused its sequence number; it unloads and the client retries")]
+    private static partial void LogSteppedAside(ILogger logger, Guid walletId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wallet {WalletId} was stale ({Cause}); reloaded from the ledger")]
     private static partial void LogStale(ILogger logger, Guid walletId, string cause);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -15,6 +16,9 @@ namespace TiBillet.Silo.Hosting;
 public static partial class Observability
 {
     public const string MetricsPath = "/metrics";
+
+    /// <summary>Where the Orleans Dashboard is served on the metrics listener, when <see cref="ObservabilityOptions.Dashboard"/> is on.</summary>
+    public const string DashboardPath = "/dashboard";
 
     /// <summary>Meter names listened to; a trailing <c>*</c> is a prefix wildcard.</summary>
     public static readonly string[] Meters =
@@ -72,27 +76,52 @@ public static partial class Observability
         return metricsPort;
     }
 
+    /// <summary>The Orleans Dashboard's statistics on this silo, when <see cref="ObservabilityOptions.Dashboard"/> is on.</summary>
+    public static ISiloBuilder AddTiBilletDashboard(this ISiloBuilder silo, IConfiguration configuration) =>
+        Options(configuration).Dashboard ? silo.AddDashboard() : silo;
+
     public static ObservabilityOptions Options(IConfiguration configuration) =>
         configuration.GetSection(nameof(ObservabilityOptions)).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
-    /// <summary>Serves <c>/metrics</c> on the metrics port only, and nothing else there.</summary>
+    /// <summary>
+    /// Serves <c>/metrics</c> on the metrics port only, and nothing else there but the Orleans Dashboard when it is on; the
+    /// dashboard is never answered on another port.
+    /// </summary>
     public static WebApplication MapTiBilletMetrics(this WebApplication app, int? metricsPort)
     {
+        var dashboard = Options(app.Configuration).Dashboard;
         if (metricsPort is { } port)
         {
             // The socket's own port, which a client cannot forge (unlike the Host header).
             app.UseWhen(http => http.Connection.LocalPort == port, metrics =>
             {
                 metrics.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
-                metrics.Run(http =>
-                {
-                    http.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                });
+                // The dashboard's pages are endpoints, run at the end of the pipeline: only they go on from here.
+                metrics.UseWhen(http => !(dashboard && http.Request.Path.StartsWithSegments(DashboardPath)), rest => rest.Run(NotFound));
             });
         }
 
+        if (dashboard)
+        {
+            // Endpoints are routed whatever the port: any other port answers the dashboard's paths 404 before they run.
+            app.UseWhen(http => http.Connection.LocalPort != metricsPort && http.Request.Path.StartsWithSegments(DashboardPath), other => other.Run(NotFound));
+            if (metricsPort is not null)
+            {
+                app.MapOrleansDashboard(DashboardPath.TrimStart('/'));
+            }
+            else
+            {
+                LogDashboardWithoutListener(app.Logger);
+            }
+        }
+
         return app;
+    }
+
+    private static Task NotFound(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private static int? AddMetricsListener(WebApplicationBuilder builder, string? metricsUrl, ILogger log)
@@ -139,6 +168,9 @@ public static partial class Observability
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ObservabilityOptions:Dashboard is on but this silo has no metrics listener: it collects the dashboard's statistics and serves no page.")]
+    private static partial void LogDashboardWithoutListener(ILogger log);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Metrics port of {MetricsUrl} is in use (another silo on this machine?): this silo serves no /metrics.")]
     private static partial void LogMetricsPortTaken(ILogger log, string metricsUrl);

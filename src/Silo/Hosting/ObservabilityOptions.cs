@@ -10,6 +10,14 @@ public sealed class ObservabilityOptions
     /// </summary>
     public string MetricsUrl { get; set; } = "http://127.0.0.1:9464";
 
+    /// <summary>
+    /// Serves the Orleans Dashboard (silos, grain activations, calls by grain method, reminders, and any grain's state) at
+    /// <c>/dashboard/</c> on the metrics listener, never on the API's. Off by default: it profiles every grain call, and
+    /// what it shows is for the instance's operators. Turn it on for every silo of a cluster (each one collects its own
+    /// statistics); a silo without a metrics listener collects but serves no page.
+    /// </summary>
+    public bool Dashboard { get; set; }
+
     /// <summary>OTLP collector (e.g. <c>http://127.0.0.1:4317</c>) for traces and metrics; empty: nothing is exported.</summary>
     public string? OtlpEndpoint { get; set; }
 }

@@ -46,6 +46,7 @@ public sealed class TiBilletSiloHost : IAsyncDisposable
 
                 silo.AddTiBilletProviders(database.DataSource).AddTiBilletCluster(hosting).AddTiBilletClusterTuning(builder.Configuration);
                 silo.AddStartupTask<FederatedAssetStartupTask>();
+                silo.AddTiBilletDashboard(builder.Configuration);
                 if (!string.IsNullOrWhiteSpace(Observability.Options(builder.Configuration).OtlpEndpoint))
                 {
                     // Grain calls carry the caller's trace context, so a sale's spans form one trace across silos.

@@ -4,8 +4,9 @@ using TiBillet.Testing;
 namespace TiBillet.GraphQL.Tests.Observability;
 
 /// <summary>
-/// A silo of its own with the Prometheus listener on a free loopback port, and tracing on (an OTLP endpoint where nothing
-/// listens: the spans are read in-process, the exporter's failed sends are harmless).
+/// A silo of its own with the Prometheus listener on a free loopback port, the Orleans Dashboard on (served there), and
+/// tracing on (an OTLP endpoint where nothing listens: the spans are read in-process, the exporter's failed sends are
+/// harmless).
 /// </summary>
 public sealed class MetricsSiloFixture : SiloHostFixture
 {
@@ -17,6 +18,7 @@ public sealed class MetricsSiloFixture : SiloHostFixture
         [
             .. base.Settings(),
             new("ObservabilityOptions:MetricsUrl", $"http://127.0.0.1:{MetricsPort.ToString(CultureInfo.InvariantCulture)}"),
+            new("ObservabilityOptions:Dashboard", "true"),
             new("ObservabilityOptions:OtlpEndpoint", $"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}"),
         ];
 }

@@ -5,10 +5,10 @@ using TiBillet.Testing;
 namespace TiBillet.Silo.Tests.Cluster;
 
 /// <summary>
-/// A real three-silo cluster under faults: three silo processes on one PostgreSQL, a client load spread over their three
-/// endpoints, one silo killed with SIGKILL mid-load. Nothing acknowledged is lost, nothing is debited twice, retries get
-/// the first answer, the survivors serve the dead silo's grains again, the membership table declares it dead, and a
-/// restarted silo joins again.
+/// A real three-silo cluster under faults: three silo processes on one PostgreSQL, a client load (sales, top-ups, taps at
+/// tills, reads) spread over their three endpoints, one silo killed with SIGKILL mid-load. Nothing acknowledged is lost,
+/// nothing is debited twice, retries get the first answer, the survivors serve the dead silo's grains again, the
+/// membership table declares it dead, and a restarted silo joins again.
 /// </summary>
 public sealed class ClusterFaultTests
 {
@@ -30,7 +30,9 @@ public sealed class ClusterFaultTests
             cards.Add(await networks[i % 3].FundedCardAsync(Funding));
         }
 
-        var load = new ClusterLoad(networks, cards, Funding, seed: 7);
+        // Six of the eight clients also tap cards at a till of their own (a pending payment, then a reader's tap).
+        var tills = await ClusterLoad.CreateTillsAsync(net, 6);
+        var load = new ClusterLoad(networks, cards, Funding, seed: 7, tills);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var running = load.RunAsync(workers: 8, stop.Token);
         await WaitUntilAsync(() => load.Acked >= 80, TimeSpan.FromSeconds(90), ct);
@@ -67,10 +69,11 @@ public sealed class ClusterFaultTests
         var verdict = await load.CheckAsync(networks[0], db, ct);
         Assert.Empty(verdict.Problems);
         Assert.DoesNotContain(load.Answers, a => a.Refusal is not null);
+        Assert.True(load.AckedByKind.GetValueOrDefault(ClusterLoad.Kind.Tap) > 0, "no tap was acknowledged");
         await LedgerChecker.AssertCleanAsync(connectionString, cluster.Silos[1].Client, net.Admin, networks[1], cards, ct);
         Assert.True(recovery < 30, $"recovery took {recovery:F1} s");
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"acked {verdict.Acked}, declared dead after {declaredDead.TotalSeconds:F1} s, every card served again after {recovery:F1} s, retries: {string.Join(", ", load.RetryCauses)}");
+            $"acked {verdict.Acked} ({string.Join(", ", load.AckedByKind.Select(k => $"{k.Key} {k.Value}"))}), declared dead after {declaredDead.TotalSeconds:F1} s, every card served again after {recovery:F1} s, retries: {string.Join(", ", load.RetryCauses)}");
     }
 
     private static async Task<bool> AnswersAsync(Func<Task<long>> read)
