@@ -95,7 +95,10 @@ public enum CheckInOutcome
     WrongDay = 4,
 }
 
-/// <summary>A check-in's answer; for a second scan, when, where and by whom the first one was.</summary>
+/// <summary>
+/// A check-in's answer; for a second scan, when, where and by whom the first one was. <see cref="Remaining"/>: for a
+/// check-in of a holder (a tap at a door), how many of their confirmed tickets for the event are still unscanned.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Reservations.CheckInResult")]
 public sealed record CheckInResult(
     [property: Id(0)] CheckInOutcome Outcome,
@@ -103,4 +106,5 @@ public sealed record CheckInResult(
     [property: Id(2)] string? HolderName,
     [property: Id(3)] DateTimeOffset? CheckedInAt,
     [property: Id(4)] string? CheckedInBy,
-    [property: Id(5)] string? CheckedInWhere);
+    [property: Id(5)] string? CheckedInWhere,
+    [property: Id(6)] int Remaining = 0);
