@@ -43,7 +43,10 @@ public sealed record TicketSummary(
     [property: Id(4)] bool Cancelled,
     [property: Id(5)] DateTimeOffset? CheckedInAt);
 
-/// <summary>A reservation as answered to its customer or venue.</summary>
+/// <summary>
+/// A reservation as answered to its customer or venue. <see cref="Refunded"/>: money it took went back to the paying wallet
+/// (cancelled after payment, or expired with a payment that landed too late).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Reservations.Reservation")]
 public sealed record Reservation(
     [property: Id(0)] Guid Id,
