@@ -6,6 +6,7 @@ using TiBillet.Grains.Cards;
 using TiBillet.Grains.Customers;
 using TiBillet.Grains.Events;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Reservations;
 using TiBillet.Grains.Tickets;
 using TiBillet.Grains.Memberships;
@@ -76,6 +77,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<EventStore>();
         services.TryAddSingleton<AgendaQueries>();
+        services.TryAddSingleton<DoorCheckIn>();
         services.TryAddSingleton<ReservationWriter>();
         services.TryAddSingleton<ReservationPayments>();
         services.TryAddSingleton<MemberPrices>();

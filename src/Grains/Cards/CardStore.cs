@@ -126,6 +126,14 @@ public sealed class CardStore(NpgsqlDataSource dataSource) : ICardLinks
         return await cmd.ExecuteScalarAsync(cancellationToken) is Guid id ? new WalletId(id) : null;
     }
 
+    /// <summary>The e-mail owning a user wallet (the account a card is linked to), or null.</summary>
+    public async Task<EmailAddress?> FindOwnerEmailAsync(WalletId userWallet, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT email FROM wallet_owners WHERE wallet_id = $1");
+        cmd.Parameters.Add(new() { Value = userWallet.Value });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is string email ? new EmailAddress(email) : null;
+    }
+
     /// <summary>
     /// Marks the card identified to the e-mail's user wallet (created if needed), with the fusion still to do. Serialised per
     /// user by a row lock, so two cards cannot both pass the takeover check. Unless <paramref name="ownerSignedIn"/>,

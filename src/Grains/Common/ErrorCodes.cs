@@ -96,4 +96,7 @@ public static class ErrorCodes
 
     /// <summary>An unexpected failure; details are in the server log only.</summary>
     public const string Internal = "INTERNAL";
+
+    /// <summary>A refund out of a venue's wallet that no longer holds the money (paid out since); nothing was written.</summary>
+    public const string VenueInsufficientFunds = "VENUE_INSUFFICIENT_FUNDS";
 }

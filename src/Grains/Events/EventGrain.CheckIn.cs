@@ -57,7 +57,9 @@ public sealed partial class EventGrain
         {
             if (live.Tickets.FirstOrDefault(t => t.CheckedInAt is null && !t.Cancelled) is { } ticket)
             {
-                return await StampAsync(live, ticket.Id, by, where, cancellationToken);
+                var stamped = await StampAsync(live, ticket.Id, by, where, cancellationToken);
+                // Counted after the stamp: taps interleaved meanwhile have marked theirs.
+                return stamped with { Remaining = mine.Sum(r => r.Tickets.Count(t => t.CheckedInAt is null && !t.Cancelled)) };
             }
         }
 

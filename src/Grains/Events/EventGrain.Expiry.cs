@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using TiBillet.Grains.Common;
@@ -55,6 +56,8 @@ public sealed partial class EventGrain
                     r.State = ReservationState.Expired;
                     Forget(r);
                 }
+
+                await RefundLatePaymentsAsync([.. expired.Where(r => r.Total > 0).Select(r => r.Id)]);
             }
             catch (DomainException)
             {
@@ -96,6 +99,43 @@ public sealed partial class EventGrain
             }
         }
     }
+
+    /// <summary>
+    /// Gives back payments that landed for holds that ran out (a confirmation whose payment committed but whose answer or
+    /// write was lost): seats freed, so the money must not stay taken. Found in the ledger by the payment's key; refunded and
+    /// recorded on the row under keys of their own, so a second pass refunds nothing more. Returns the recorded refunds.
+    /// </summary>
+    private async Task<Dictionary<Guid, (WalletId Payer, ImmutableArray<PaidMovement> Paid)>> RefundLatePaymentsAsync(IReadOnlyCollection<Guid> reservations)
+    {
+        var done = new Dictionary<Guid, (WalletId, ImmutableArray<PaidMovement>)>();
+        if (reservations.Count == 0 || _event is not { } e)
+        {
+            return done;
+        }
+
+        try
+        {
+            foreach (var (id, payer, paid) in await payments.RefundLatePaymentsAsync(reservations, e.Venue, CancellationToken.None))
+            {
+                await writer.WriteAsync(ReservationStatements.LateRefund(id, payer, paid));
+                LogLateRefund(logger, id);
+                done[id] = (payer, paid);
+            }
+        }
+        catch (DomainException ex)
+        {
+            // Left for the next look at the reservation (a retried confirmation or a cancellation tries again).
+            LogLateRefundFailed(logger, _id.Value, ex.Code);
+        }
+
+        return done;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A payment for reservation {ReservationId} landed after its hold ran out: refunded")]
+    private static partial void LogLateRefund(ILogger logger, Guid reservationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId}: a late payment could not be refunded yet ({Code})")]
+    private static partial void LogLateRefundFailed(ILogger logger, Guid eventId, string code);
 
     private bool AnyHeld() => _reservations.Values.Any(r => r.State == ReservationState.Held);
 }

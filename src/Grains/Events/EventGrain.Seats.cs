@@ -152,8 +152,8 @@ public sealed partial class EventGrain
                 throw new DomainException(ErrorCodes.NotFound, "No such reservation.");
             }
 
-            // Cancelled or expired already: nothing more to do.
-            return Project(new LiveReservation(row));
+            // Cancelled or expired already: nothing more to do, but a payment that landed after the hold ran out.
+            return Project(new LiveReservation(await SettleExpiredAsync(row)));
         }
 
         if (customer is { } owner && live.Customer != owner)
@@ -236,9 +236,28 @@ public sealed partial class EventGrain
             throw new DomainException(ErrorCodes.NotFound, "No such reservation.");
         }
 
-        throw row.State == ReservationState.Expired
-            ? new DomainException(ErrorCodes.HoldExpired, "This reservation's hold ran out: its seats were freed.")
-            : new DomainException(ErrorCodes.Conflict, "This reservation was cancelled.");
+        if (row.State != ReservationState.Expired)
+        {
+            throw new DomainException(ErrorCodes.Conflict, "This reservation was cancelled.");
+        }
+
+        var settled = await SettleExpiredAsync(row);
+        throw new DomainException(ErrorCodes.HoldExpired, settled.Payment.IsDefaultOrEmpty
+            ? "This reservation's hold ran out: its seats were freed."
+            : "This reservation's hold ran out: its seats were freed, and its payment, which came too late, was refunded.");
+    }
+
+    /// <summary>An expired paid reservation whose payment landed anyway: refunded now (once), and the row says so.</summary>
+    private async Task<StoredReservation> SettleExpiredAsync(StoredReservation row)
+    {
+        if (row.State != ReservationState.Expired || row.Total == 0 || !row.Payment.IsDefaultOrEmpty)
+        {
+            return row;
+        }
+
+        return (await RefundLatePaymentsAsync([row.Id])).TryGetValue(row.Id, out var refund)
+            ? row with { PayerWallet = refund.Payer, Payment = refund.Paid }
+            : row;
     }
 
     private void BeginConfirm(StoredEvent e, LiveReservation live)
@@ -301,7 +320,9 @@ public sealed partial class EventGrain
     }
 
     private Reservation Project(LiveReservation live) => new(live.Id, _id, RequireEvent().Venue, live.Customer, live.State, live.Seats, live.Total,
-        live.HeldUntil, live.Tickets, live.State == ReservationState.Cancelled && (!live.Payment.IsDefaultOrEmpty || live.CheckoutSession is not null),
+        live.HeldUntil, live.Tickets,
+        (live.State is ReservationState.Cancelled or ReservationState.Expired && !live.Payment.IsDefaultOrEmpty)
+            || (live.State == ReservationState.Cancelled && live.CheckoutSession is not null),
         live.CheckoutSession);
 
     private byte[] HashOf(ReserveRequest request)

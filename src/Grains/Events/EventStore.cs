@@ -137,6 +137,27 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
             r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5));
     }
 
+    /// <summary>
+    /// Of the published events of <paramref name="venue"/> other than <paramref name="except"/>, the one nearest to
+    /// <paramref name="now"/> for which <paramref name="customer"/> holds a confirmed reservation (a door's "wrong day"), or null.
+    /// </summary>
+    public async Task<(EventId Id, string Title, DateTimeOffset StartsAt)?> FindHolderEventAsync(
+        VenueId venue, EmailAddress customer, IReadOnlyCollection<EventId> except, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            SELECT e.event_id, e.title, e.starts_at FROM reservations r JOIN events e ON e.event_id = r.event_id
+            WHERE r.customer = $2 AND r.state = 1 AND e.venue_id = $1 AND e.state = 1 AND NOT (e.event_id = ANY($3))
+            ORDER BY abs(extract(epoch FROM e.starts_at - $4)) LIMIT 1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = venue.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customer.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. except.Select(e => e.Value)] });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await r.ReadAsync(cancellationToken) ? (new EventId(r.GetGuid(0)), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2)) : null;
+    }
+
     /// <summary>The event a reservation belongs to, or null.</summary>
     public async Task<EventId?> FindEventOfReservationAsync(Guid reservation, CancellationToken cancellationToken = default)
     {

@@ -42,6 +42,46 @@ public sealed class LedgerHistory(NpgsqlDataSource dataSource)
 
     private const string Columns = "transaction_id, operation_id, kind, asset_id, amount, from_wallet, to_wallet, venue_id, card_uid, created_at";
 
+    /// <summary>
+    /// The movements of the operations stored under <paramref name="keys"/>, by key, in their order (keys never used are
+    /// absent). One query for all, so a scan over many keys costs one round trip.
+    /// </summary>
+    public async Task<Dictionary<string, ImmutableArray<AssetMovement>>> FindMovementsAsync(IReadOnlyCollection<IdempotencyKey> keys, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, ImmutableArray<AssetMovement>.Builder>();
+        if (keys.Count > 0)
+        {
+            await using var cmd = dataSource.CreateCommand(
+                """
+                SELECT o.idempotency_key, t.asset_id, t.amount, t.from_wallet, t.to_wallet
+                FROM ledger_operations o JOIN ledger_transactions t ON t.operation_id = o.operation_id
+                WHERE o.idempotency_key = ANY($1) ORDER BY t.transaction_id
+                """);
+            cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.Value)] });
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var key = r.GetString(0);
+                if (!found.TryGetValue(key, out var list))
+                {
+                    found[key] = list = ImmutableArray.CreateBuilder<AssetMovement>();
+                }
+
+                list.Add(new AssetMovement(new AssetId(r.GetGuid(1)), r.GetInt64(2), new WalletId(r.GetGuid(3)), new WalletId(r.GetGuid(4))));
+            }
+        }
+
+        return found.ToDictionary(f => f.Key, f => f.Value.ToImmutable());
+    }
+
+    /// <summary>Whether an operation is stored under <paramref name="key"/>.</summary>
+    public async Task<bool> IsKeyUsedAsync(IdempotencyKey key, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT 1 FROM ledger_operations WHERE idempotency_key = $1");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.Value });
+        return await cmd.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     /// <summary>History with cursor pagination. BAD_USER_INPUT for a page size outside 1–500 or a malformed cursor.</summary>
     public async Task<HistoryPage> GetHistoryAsync(HistoryFilter filter, int first = 50, string? after = null, CancellationToken cancellationToken = default)
     {

@@ -5,16 +5,17 @@ namespace TiBillet.Grains.PointOfSale;
 /// <summary>
 /// One till of a venue, keyed by <see cref="PointOfSaleId.Key"/> (reach it with
 /// <see cref="PointOfSaleGrainFactoryExtensions.GetPointOfSale"/>). It decides what a card tap on one of its readers
-/// means from its current mode: a cashier card opens or closes the till; with the till open, a customer tap pays the
-/// pending payment, credits the pending top-up, or shows the card's balances. Every change is stored before it is
+/// means from its current mode: a cashier card opens or closes the till; with the till open, a customer tap at a counter
+/// (SALE) pays the pending payment, credits the pending top-up, or shows the card's balances, and at a DOOR checks the
+/// card holder in for the event under way at the venue (never moving money). Every change is stored before it is
 /// answered and told to the subscribed screens. NOT_FOUND for a point of sale never created.
 /// </summary>
 [Alias("TiBillet.Grains.PointOfSale.IPointOfSaleGrain")]
 public interface IPointOfSaleGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Creates the point of sale, its till closed. Idempotent for the same name. NOT_FOUND for an unknown venue;
-    /// BAD_USER_INPUT for a bad name; CONFLICT if it exists under another name.
+    /// Creates the point of sale, its till closed, in the request's mode. Idempotent for the same name and mode. NOT_FOUND
+    /// for an unknown venue; BAD_USER_INPUT for a bad name or mode; CONFLICT if it exists under another name or mode.
     /// </summary>
     [Alias("CreateAsync")]
     Task<PointOfSaleDetails> CreateAsync(CreatePointOfSaleRequest request, CancellationToken cancellationToken = default);
@@ -24,15 +25,22 @@ public interface IPointOfSaleGrain : IGrainWithStringKey
     Task<PointOfSaleDetails> GetDetailsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Sets what customer taps do: SALE (a counter) or DOOR (check-in of the card holder, no money). A change drops the
+    /// pending request. Idempotent. BAD_USER_INPUT for an unknown mode.
+    /// </summary>
+    [Alias("SetModeAsync")]
+    Task<PointOfSaleDetails> SetModeAsync(PointOfSaleMode mode, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Makes the basket the pending request, replacing any other. BAD_USER_INPUT for a basket outside the rules of
-    /// <see cref="Wallets.Basket"/> (the same a sale at the counter follows).
+    /// <see cref="Wallets.Basket"/> (the same a sale at the counter follows); CONFLICT at a door.
     /// </summary>
     [Alias("RequestPaymentAsync")]
     Task<PointOfSaleDetails> RequestPaymentAsync(RequestPaymentRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Makes a top-up the pending request, replacing any other. BAD_USER_INPUT for an amount that is not positive or a
-    /// means other than cash or bank card.
+    /// means other than cash or bank card; CONFLICT at a door.
     /// </summary>
     [Alias("RequestTopUpAsync")]
     Task<PointOfSaleDetails> RequestTopUpAsync(RequestTopUpRequest request, CancellationToken cancellationToken = default);

@@ -12,13 +12,15 @@ namespace TiBillet.Grains.PointOfSale;
 
 /// <summary>
 /// A till. Not reentrant: a tap runs to its end (money moved, state stored) before the next one starts, so two taps can
-/// never both serve one pending request. Only observer subscriptions interleave (they touch nothing else).
+/// never both serve one pending request. Only observer subscriptions interleave (they touch nothing else). What a
+/// customer tap does lives beside it: at a counter in PointOfSaleGrain.Sale.cs, at a door in PointOfSaleGrain.Door.cs.
 /// </summary>
 public sealed partial class PointOfSaleGrain(
     [PersistentState("pointOfSale", StorageNames.Configuration)] IPersistentState<PointOfSaleState> state,
     VenueProfileCache venues,
     LedgerHistory ledger,
     CardWallets cardWallets,
+    DoorCheckIn door,
     ILogger<PointOfSaleGrain> logger) : Grain, IPointOfSaleGrain
 {
     public const int MaxNameLength = 200;
@@ -64,11 +66,14 @@ public sealed partial class PointOfSaleGrain(
 
         if (state.State.Details is { } existing)
         {
-            return existing.Name == name ? existing : throw new DomainException(ErrorCodes.Conflict, "This point of sale already exists under another name.");
+            return existing.Name == name && existing.Mode == request.Mode
+                ? existing
+                : throw new DomainException(ErrorCodes.Conflict, "This point of sale already exists under another name or mode.");
         }
 
+        RequireMode(request.Mode);
         _ = await GrainFactory.GetVenue(_id.Venue).GetDetailsAsync(cancellationToken); // NOT_FOUND for an unknown venue
-        var details = new PointOfSaleDetails(_id, name, null, null, null, DateTimeOffset.UtcNow);
+        var details = new PointOfSaleDetails(_id, name, null, null, null, DateTimeOffset.UtcNow, request.Mode);
         await WriteAsync(details, state.State.RecentTaps);
         LogCreated(logger, _id.Key);
         return details;
@@ -78,7 +83,7 @@ public sealed partial class PointOfSaleGrain(
 
     public async Task<PointOfSaleDetails> RequestPaymentAsync(RequestPaymentRequest request, CancellationToken cancellationToken = default)
     {
-        var current = Current;
+        var current = RequireSale(Current);
         var lines = request.Lines.IsDefault ? [] : request.Lines;
         var total = Basket.Total(lines);
         var pending = new PendingRequest(Guid.CreateVersion7(), PendingRequestKind.Payment, lines, total, PaymentMeans.None, DateTimeOffset.UtcNow);
@@ -91,7 +96,7 @@ public sealed partial class PointOfSaleGrain(
 
     public async Task<PointOfSaleDetails> RequestTopUpAsync(RequestTopUpRequest request, CancellationToken cancellationToken = default)
     {
-        var current = Current;
+        var current = RequireSale(Current);
         var amount = Cents.RequirePositive(request.Amount);
         if (request.Means is not (PaymentMeans.Cash or PaymentMeans.BankCard))
         {
@@ -191,6 +196,11 @@ public sealed partial class PointOfSaleGrain(
 
         try
         {
+            if (current.Mode == PointOfSaleMode.Door)
+            {
+                return (await DoorAsync(tap, uid, cashier, cancellationToken), current);
+            }
+
             return current.Pending switch
             {
                 { Kind: PendingRequestKind.Payment } payment => await PayAsync(current, tap, uid, cashier, payment, cancellationToken),
@@ -222,104 +232,6 @@ public sealed partial class PointOfSaleGrain(
         var message = current.Cashier is null ? "Till opened." : "Till taken over by this cashier card.";
         return (Result(tap, TapOutcome.TillOpened, message), current with { Cashier = uid, TillOpenedAt = tap.At });
     }
-
-    private async Task<(TapResult, PointOfSaleDetails)> PayAsync(
-        PointOfSaleDetails current, Tap tap, CardUid card, CardUid cashier, PendingRequest payment, CancellationToken cancellationToken)
-    {
-        var sale = new SaleRequest(RequestKey(_id, payment.Id), _id.Venue, cashier, payment.Lines);
-        // The one-card door, at the card's own wallet.
-        var paid = await (await cardWallets.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(sale, card, cancellationToken);
-        var balances = await NameBalancesAsync(paid.Balances, cancellationToken);
-        if (paid.Approved)
-        {
-            var approved = Result(tap, TapOutcome.Approved, $"Paid {Cents.Format(paid.Total)}.") with
-            {
-                Amount = paid.Total, Balances = balances, RequestId = payment.Id, OperationId = paid.OperationId,
-            };
-            return (approved, current with { Pending = null });
-        }
-
-        var message = paid.Reason switch
-        {
-            DeclineReason.InsufficientFunds => $"Insufficient funds: {Cents.Format(paid.Shortfall)} missing.",
-            DeclineReason.CardLost => "This card was declared lost.",
-            DeclineReason.CardBlocked => "This card is blocked.",
-            _ => "Payment declined.",
-        };
-        var declined = Result(tap, TapOutcome.Declined, message) with
-        {
-            Amount = payment.Amount, Balances = balances, DeclineReason = paid.Reason, Shortfall = paid.Shortfall, RequestId = payment.Id,
-        };
-        return (declined, current);
-    }
-
-    private async Task<(TapResult, PointOfSaleDetails)> TopUpAsync(
-        PointOfSaleDetails current, Tap tap, ICardGrain card, CardUid cashier, PendingRequest topUp, CancellationToken cancellationToken)
-    {
-        var refill = new RefillRequest(RequestKey(_id, topUp.Id), _id.Venue, cashier, topUp.Amount, topUp.Means);
-        var credited = await card.RefillAsync(refill, cancellationToken);
-        var balances = await NameBalancesAsync(credited.Balances, cancellationToken);
-        if (credited.Approved)
-        {
-            var toppedUp = Result(tap, TapOutcome.ToppedUp, $"Topped up {Cents.Format(topUp.Amount)}.") with
-            {
-                Amount = topUp.Amount, Balances = balances, RequestId = topUp.Id, OperationId = credited.OperationId,
-            };
-            return (toppedUp, current with { Pending = null });
-        }
-
-        var declined = Result(tap, TapOutcome.Declined, credited.Reason == DeclineReason.CardLost ? "This card was declared lost." : "Top-up declined.") with
-        {
-            Amount = topUp.Amount, Balances = balances, DeclineReason = credited.Reason, RequestId = topUp.Id,
-        };
-        return (declined, current);
-    }
-
-    private async Task<TapResult> BalanceAsync(Tap tap, ICardGrain card, CancellationToken cancellationToken)
-    {
-        var details = await card.GetDetailsAsync(cancellationToken);
-        if (details.Wallet is not { } wallet)
-        {
-            return Result(tap, TapOutcome.Refused, "This card was declared lost.") with { CardState = details.State };
-        }
-
-        var balances = await card.GetBalancesAsync(_id.Venue, cancellationToken);
-        var history = await ledger.GetHistoryAsync(new HistoryFilter(Card: details.Uid, Venue: _id.Venue), LastTransactions, cancellationToken: cancellationToken);
-        var profile = await venues.GetAsync(_id.Venue, cancellationToken);
-        var transactions = history.Items
-            .Select(t => new TapTransaction(t.Id, t.Kind, t.Asset, AssetOf(profile, t.Asset).Name, t.From == wallet ? -t.Amount : t.Amount, t.Venue, t.At))
-            .ToImmutableArray();
-        var named = await NameBalancesAsync(balances.Balances, cancellationToken);
-        var total = named.Where(b => b.Kind is not (AssetKind.SUB or AssetKind.BDG)).Sum(b => b.Amount);
-        return Result(tap, TapOutcome.Balance, $"Balance {Cents.Format(total)}.") with
-        {
-            Balances = named, CardState = details.State, Transactions = transactions,
-        };
-    }
-
-    /// <summary>The balances the venue accepts, with the names its screens show.</summary>
-    private async Task<ImmutableArray<TapBalance>> NameBalancesAsync(ImmutableArray<AssetBalance> balances, CancellationToken cancellationToken)
-    {
-        if (balances.IsDefaultOrEmpty)
-        {
-            return [];
-        }
-
-        var profile = await venues.GetAsync(_id.Venue, cancellationToken);
-        var named = ImmutableArray.CreateBuilder<TapBalance>(balances.Length);
-        foreach (var balance in balances)
-        {
-            if (balance.Amount != 0 && profile.FindAccepted(balance.Asset) is { } asset)
-            {
-                named.Add(new TapBalance(asset.Id, asset.Name, asset.Kind, balance.Amount));
-            }
-        }
-
-        return named.DrainToImmutable();
-    }
-
-    private static AssetDetails AssetOf(VenuePaymentProfile profile, AssetId asset) =>
-        profile.FindAccepted(asset) ?? profile.FindOwn(asset) ?? new AssetDetails(asset, AssetKind.TLF, asset.ToString(), null, false, default);
 
     private TapResult Result(Tap tap, TapOutcome outcome, string message) =>
         new(tap.TapId, _id, tap.ReaderName, outcome, message, tap.Card, null, [], DeclineReason.None, 0, null, [], null, null, tap.At);

@@ -26,4 +26,22 @@ public enum TapOutcome
 
     /// <summary>The card is not registered.</summary>
     UnknownCard = 7,
+
+    /// <summary>Door: the holder's ticket for the event running now was scanned; let one person in.</summary>
+    CheckedIn = 8,
+
+    /// <summary>Door: the holder has no confirmed ticket at this venue (a ticket of another venue counts as none).</summary>
+    NoTicket = 9,
+
+    /// <summary>Door: every ticket of the holder for the running event was already scanned (see when, where and by whom).</summary>
+    AlreadyIn = 10,
+
+    /// <summary>Door: the holder has a ticket at this venue, but for another event or day.</summary>
+    WrongDay = 11,
+
+    /// <summary>Door: no published event of the venue is under way now (or about to start).</summary>
+    NoEventRunning = 12,
+
+    /// <summary>Door: the card is not linked to anyone, so it carries no tickets.</summary>
+    AnonymousCard = 13,
 }

@@ -17,6 +17,7 @@ namespace TiBillet.Grains.PointOfSale;
 /// <param name="Transactions">The card's last movements, newest first (balance taps).</param>
 /// <param name="RequestId">The pending request this tap served or was declined for.</param>
 /// <param name="OperationId">The ledger operation that moved the money.</param>
+/// <param name="Door">At a door till: the ticket found (or why none was), null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.PointOfSale.TapResult")]
 public sealed record TapResult(
     string TapId,
@@ -33,4 +34,5 @@ public sealed record TapResult(
     ImmutableArray<TapTransaction> Transactions,
     Guid? RequestId,
     Guid? OperationId,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    DoorAdmission? Door = null);

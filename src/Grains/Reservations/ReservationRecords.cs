@@ -43,7 +43,10 @@ public sealed record TicketSummary(
     [property: Id(4)] bool Cancelled,
     [property: Id(5)] DateTimeOffset? CheckedInAt);
 
-/// <summary>A reservation as answered to its customer or venue.</summary>
+/// <summary>
+/// A reservation as answered to its customer or venue. <see cref="Refunded"/>: money it took went back to the paying wallet
+/// (cancelled after payment, or expired with a payment that landed too late).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Reservations.Reservation")]
 public sealed record Reservation(
     [property: Id(0)] Guid Id,
@@ -104,7 +107,10 @@ public enum CheckInOutcome
     WrongDay = 4,
 }
 
-/// <summary>A check-in's answer; for a second scan, when, where and by whom the first one was.</summary>
+/// <summary>
+/// A check-in's answer; for a second scan, when, where and by whom the first one was. <see cref="Remaining"/>: for a
+/// check-in of a holder (a tap at a door), how many of their confirmed tickets for the event are still unscanned.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Reservations.CheckInResult")]
 public sealed record CheckInResult(
     [property: Id(0)] CheckInOutcome Outcome,
@@ -112,4 +118,5 @@ public sealed record CheckInResult(
     [property: Id(2)] string? HolderName,
     [property: Id(3)] DateTimeOffset? CheckedInAt,
     [property: Id(4)] string? CheckedInBy,
-    [property: Id(5)] string? CheckedInWhere);
+    [property: Id(5)] string? CheckedInWhere,
+    [property: Id(6)] int Remaining = 0);

@@ -74,6 +74,18 @@ public static class ReservationStatements
         Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
     };
 
+    /// <summary>A payment that landed after its hold ran out, recorded on the expired row once given back.</summary>
+    public static Func<NpgsqlBatchCommand> LateRefund(Guid id, WalletId payer, ImmutableArray<PaidMovement> payment) => () => new NpgsqlBatchCommand(
+        "UPDATE reservations SET payer_wallet = $2, payment = $3 WHERE reservation_id = $1 AND state = 3")
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<Guid> { TypedValue = id },
+            new NpgsqlParameter<Guid> { TypedValue = payer.Value },
+            Jsonb(JsonSerializer.Serialize(payment, EventStore.Json)),
+        },
+    };
+
     /// <summary>A held or confirmed reservation cancelled, with its tickets.</summary>
     public static Func<NpgsqlBatchCommand>[] Cancel(Guid id) =>
     [

@@ -9,5 +9,6 @@ public sealed class CreatePointOfSaleInputGraphType : InputObjectGraphType<Creat
         Name = "CreatePointOfSaleInput";
         PointOfSaleInputFields.AddIds(this);
         Field<NonNullGraphType<StringGraphType>>("name");
+        Field<PointOfSaleModeGraphType>("mode").Description("SALE (the default) or DOOR.");
     }
 }

@@ -28,6 +28,7 @@ public sealed class PointOfSaleEventGraphType : ObjectGraphType<PointOfSaleEvent
         PaymentRequested => PointOfSaleEventKind.PaymentRequested,
         TopUpRequested => PointOfSaleEventKind.TopUpRequested,
         PendingRequestCancelled => PointOfSaleEventKind.RequestCancelled,
+        PointOfSaleModeChanged => PointOfSaleEventKind.ModeChanged,
         _ => PointOfSaleEventKind.Subscribed,
     };
 }

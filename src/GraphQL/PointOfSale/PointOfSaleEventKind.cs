@@ -13,4 +13,7 @@ public enum PointOfSaleEventKind
     TopUpRequested,
 
     RequestCancelled,
+
+    /// <summary>The venue changed the till's mode (SALE or DOOR).</summary>
+    ModeChanged,
 }

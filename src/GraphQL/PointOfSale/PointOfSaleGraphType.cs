@@ -11,6 +11,7 @@ public sealed class PointOfSaleGraphType : ObjectGraphType<PointOfSaleDetails>
         Field<NonNullGraphType<IdGraphType>>("venueId").Resolve(c => c.Source.Id.Venue.Value);
         Field<NonNullGraphType<IdGraphType>>("pointOfSaleId").Resolve(c => c.Source.Id.Code);
         Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Name);
+        Field<NonNullGraphType<PointOfSaleModeGraphType>>("mode").Resolve(c => c.Source.Mode);
         Field<NonNullGraphType<BooleanGraphType>>("tillOpen").Resolve(c => c.Source.TillOpen);
         Field<StringGraphType>("cashierCardUid").Description("The cashier card holding the till open.").Resolve(c => c.Source.Cashier?.Value);
         Field<DateTimeOffsetGraphType>("tillOpenedAt").Resolve(c => c.Source.TillOpenedAt);

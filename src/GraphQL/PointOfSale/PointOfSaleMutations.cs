@@ -16,7 +16,8 @@ public sealed class PointOfSaleMutations : IMutationFields
     public void AddTo(MutationGraphType mutation)
     {
         mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("createPointOfSale")
-            .Description("Creates a point of sale, its till closed (venue ADMIN). Idempotent for the same name; NOT_FOUND for an unknown venue; CONFLICT under another name.")
+            .Description("Creates a point of sale, its till closed, as a SALE counter unless mode says DOOR (venue ADMIN). Idempotent for the same name and mode; " +
+                         "NOT_FOUND for an unknown venue; CONFLICT under another name or mode.")
             .Argument<NonNullGraphType<CreatePointOfSaleInputGraphType>>("input")
             .RequirePolicy(Policies.Staff)
             .ResolveAsync(async context =>
@@ -25,7 +26,22 @@ public sealed class PointOfSaleMutations : IMutationFields
                 var id = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
                 await context.RequestServices!.GetRequiredService<VenueAccess>()
                     .RequireAsync(context.User!, id.Venue.Value, VenueRole.Admin, context.CancellationToken);
-                return await Grains(context).GetPointOfSale(id).CreateAsync(new CreatePointOfSaleRequest(input.Name), context.CancellationToken);
+                return await Grains(context).GetPointOfSale(id)
+                    .CreateAsync(new CreatePointOfSaleRequest(input.Name, input.Mode ?? PointOfSaleMode.Sale), context.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("setPointOfSaleMode")
+            .Description("Sets what customer taps do at a till (venue ADMIN): SALE, or DOOR to check card holders in for the event under way. " +
+                         "A change drops the pending request; the same mode again changes nothing. NOT_FOUND for a point of sale never created.")
+            .Argument<NonNullGraphType<SetPointOfSaleModeInputGraphType>>("input")
+            .RequirePolicy(Policies.Staff)
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<SetPointOfSaleModeInput>("input");
+                var id = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
+                await context.RequestServices!.GetRequiredService<VenueAccess>()
+                    .RequireAsync(context.User!, id.Venue.Value, VenueRole.Admin, context.CancellationToken);
+                return await Grains(context).GetPointOfSale(id).SetModeAsync(input.Mode, context.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("requestPayment")
@@ -76,7 +92,8 @@ public sealed class PointOfSaleMutations : IMutationFields
 
         mutation.Field<NonNullGraphType<TapResultGraphType>>("tap")
             .Description("A card read by one of the calling device's readers; the device's point of sale decides what it means. "
-                         + "Declines, refusals and unknown cards are results. A retry with the same tapId acts at most once and returns the first result.")
+                         + "Declines, refusals and unknown cards are results. A retry with the same tapId acts at most once and returns the first result. " +
+                         "At a DOOR till the tap checks the card holder in (outcome CHECKED_IN, or why not) and never moves money.")
             .Argument<NonNullGraphType<TapInputGraphType>>("input")
             .RequirePolicy(Policies.Device)
             .ResolveAsync(async context =>

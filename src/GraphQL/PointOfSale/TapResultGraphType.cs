@@ -35,6 +35,7 @@ public sealed class TapResultGraphType : ObjectGraphType<TapResult>
         Field<IdGraphType>("requestId").Description("The pending request this tap served or was declined for.").Resolve(c => c.Source.RequestId);
         Field<IdGraphType>("operationId").Description("The ledger operation that moved the money.").Resolve(c => c.Source.OperationId);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("at").Resolve(c => c.Source.At);
+        Field<DoorAdmissionGraphType>("door").Description("At a door till: the ticket found, or why none was; null at a counter.").Resolve(c => c.Source.Door);
         Field<MembershipStatusGraphType>("membership")
             .Description("The card holder's membership at this venue, computed now from the purchases (valid until…, expired since…, none); null for an unknown card.")
             .ResolveAsync(async c => c.Source.Card is { } card && await c.Service<CardStore>().FindByUidAsync(card, c.CancellationToken) is { } row

@@ -48,7 +48,7 @@ public sealed class ReservationGraphType : ObjectGraphType<Reservation>
         Field<NonNullGraphType<LongGraphType>>("total").Description("Cents.").Resolve(c => c.Source.Total);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("heldUntil").Description("A held reservation's seats are freed at this instant unless it is confirmed.").Resolve(c => c.Source.HeldUntil);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TicketGraphType>>>>("tickets").Description("Once confirmed.").Resolve(c => c.Source.Tickets);
-        Field<NonNullGraphType<BooleanGraphType>>("refunded").Description("Cancelled after payment: the money went back the way it came (the paying wallet, or the card through Stripe).").Resolve(c => c.Source.Refunded);
+        Field<NonNullGraphType<BooleanGraphType>>("refunded").Description("Cancelled after payment, or expired with a payment that came too late: the money went back the way it came (the paying wallet, or the card through Stripe).").Resolve(c => c.Source.Refunded);
         Field<StringGraphType>("checkoutSessionId").Description("The Stripe Checkout Session that paid it, when paid online by card.").Resolve(c => c.Source.CheckoutSession);
     }
 }

@@ -11,10 +11,11 @@ public static class TapOutcomes
     public const string TillClosed = "TILL_CLOSED";
     public const string Refused = "REFUSED";
     public const string UnknownCard = "UNKNOWN_CARD";
+    public const string CheckedIn = "CHECKED_IN";
 
     /// <summary>
     /// True for outcomes the holder may take as "done". An outcome this agent does not know signals as negative: a
     /// customer wrongly told "paid" costs more than one told to ask.
     /// </summary>
-    public static bool IsPositive(string outcome) => outcome is Approved or ToppedUp or Balance or TillOpened or TillClosed;
+    public static bool IsPositive(string outcome) => outcome is Approved or ToppedUp or Balance or TillOpened or TillClosed or CheckedIn;
 }

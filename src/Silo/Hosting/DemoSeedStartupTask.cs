@@ -14,7 +14,7 @@ namespace TiBillet.Silo.Hosting;
 
 /// <summary>
 /// Seeds a small demo network through the grains, as any client would: one venue with its euro (TLF), gift money (TNF)
-/// and time currency (TIM), a till "bar", a membership product, a cashier card, 20 anonymous cards with balances and three
+/// and time currency (TIM), a till "bar", a door till "door", a membership product, a cashier card, 20 anonymous cards with balances and three
 /// published events (<see cref="DemoEvents"/>). Idempotent: every step checks what
 /// exists or uses a fixed idempotency key, so a restart changes nothing.
 /// </summary>
@@ -26,6 +26,9 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
 
     /// <summary>The demo till, where reader devices can be registered.</summary>
     public static readonly PointOfSaleId Bar = new(Venue, "bar");
+
+    /// <summary>The demo door: a till in DOOR mode, where a tap checks the card holder in for the event under way.</summary>
+    public static readonly PointOfSaleId Door = new(Venue, "door");
 
     /// <summary>The demo venue's membership product: a calendar-year membership at 15.00 €.</summary>
     public static readonly MembershipProductId Membership = new(new Guid("0d0d0d0d-0000-4000-8000-00000000ad01"));
@@ -51,6 +54,7 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
         await grains.GetCardRegistry().RegisterAsync(new RegisterCardsRequest("demo", cards.ToImmutable()), cancellationToken);
         await grains.GetCard(CashierCard).GrantCashierAsync(Venue, cancellationToken);
         await grains.GetPointOfSale(Bar).CreateAsync(new CreatePointOfSaleRequest("Bar"), cancellationToken);
+        await grains.GetPointOfSale(Door).CreateAsync(new CreatePointOfSaleRequest("Entrée", PointOfSaleMode.Door), cancellationToken);
         // A fixed id: the insert of an existing product changes nothing.
         await memberships.InsertProductAsync(new MembershipProduct(Membership, Venue, "Adhésion annuelle", MembershipDuration.CalendarYear, 1500, false,
             "Europe/Paris", false, DateTimeOffset.UtcNow), cancellationToken);

@@ -33,7 +33,13 @@ public sealed class PointOfSaleSerializationTests(ClusterFixture fixture)
         new PointOfSaleState { Details = Details, RecentTaps = [Result] },
         new TapHandled(Details, DateTimeOffset.UnixEpoch, Result), new PaymentRequested(Details, DateTimeOffset.UnixEpoch, Payment),
         new TopUpRequested(Details, DateTimeOffset.UnixEpoch, TopUp), new PendingRequestCancelled(Details, DateTimeOffset.UnixEpoch, Payment),
+        Details with { Mode = PointOfSaleMode.Door }, new CreatePointOfSaleRequest("Door", PointOfSaleMode.Door),
+        new PointOfSaleModeChanged(Details with { Mode = PointOfSaleMode.Door }, DateTimeOffset.UnixEpoch),
+        Result with { Outcome = TapOutcome.CheckedIn, Door = Admission }, Admission,
     ];
+
+    private static readonly DoorAdmission Admission = new(
+        new TiBillet.Grains.Events.EventId(Guid.NewGuid()), "Concert", DateTimeOffset.UnixEpoch, Guid.NewGuid(), "Ada", 2, DateTimeOffset.UnixEpoch, "cashier card 04A2B3C4", "Door · reader");
 
     [Theory]
     [MemberData(nameof(Samples))]
