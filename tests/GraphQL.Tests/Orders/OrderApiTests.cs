@@ -103,6 +103,11 @@ public sealed class OrderApiTests(TestFieldsSiloFixture silo)
         Assert.Equal(3, await silo.ScalarAsync("SELECT count(DISTINCT operation_id) FROM sale_lines WHERE order_id = $1::uuid", order));
         var verify = (await silo.PostAsync("{ verifyLedger { clean } }", null, net.Admin)).Data()["verifyLedger"]!;
         Assert.True(verify["clean"]!.GetValue<bool>());
+        var report = (await silo.PostAsync("query($v: ID!) { tillReport(venueId: $v) { matchesLedger byProduct { label quantity amount } } }", new { v = net.Venue }, net.Admin))
+            .Data()["tillReport"]!;
+        Assert.True(report["matchesLedger"]!.GetValue<bool>(), report.ToJsonString());
+        var burgerRow = report["byProduct"]!.AsArray().Single(r => r!["label"]!.GetValue<string>() == "Burger")!;
+        Assert.Equal((1, 1200L), (burgerRow["quantity"]!.GetValue<int>(), burgerRow["amount"]!.GetValue<long>()));
     }
 
     [Fact]
