@@ -22,9 +22,12 @@ public interface IOrderGrain : IGrainWithGuidKey
     [Alias("GetAsync")]
     Task<Order> GetAsync(VenueId venue, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds lines priced by the till's catalog as <c>sell</c> prices them (BAD_USER_INPUT as there).</summary>
+    /// <summary>
+    /// Adds lines priced by the till's catalog as <c>sell</c> prices them (BAD_USER_INPUT as there). With a
+    /// <paramref name="key"/> already applied (one of the last 50), adds nothing and returns the order.
+    /// </summary>
     [Alias("AddLinesAsync")]
-    Task<Order> AddLinesAsync(VenueId venue, ImmutableArray<SellLine> lines, CancellationToken cancellationToken = default);
+    Task<Order> AddLinesAsync(VenueId venue, ImmutableArray<SellLine> lines, string? key = null, CancellationToken cancellationToken = default);
 
     /// <summary>Sends ordered lines (all when none named) to their categories' stations, whose feeds are told.</summary>
     [Alias("SendAsync")]

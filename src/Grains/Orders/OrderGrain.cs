@@ -54,13 +54,18 @@ public sealed partial class OrderGrain(OrderStore store, CatalogStore catalog, T
 
     public Task<Order> GetAsync(VenueId venue, CancellationToken cancellationToken = default) => Task.FromResult(Require(venue));
 
-    public async Task<Order> AddLinesAsync(VenueId venue, ImmutableArray<SellLine> lines, CancellationToken cancellationToken = default)
+    public async Task<Order> AddLinesAsync(VenueId venue, ImmutableArray<SellLine> lines, string? key = null, CancellationToken cancellationToken = default)
     {
         var order = Require(venue);
+        if (OrderPlanner.AlreadyAdded(order, key))
+        {
+            return order;
+        }
+
         OrderPlanner.RequireOpen(order);
         lines = lines.IsDefault ? [] : lines;
         var menu = await catalog.MenuAsync(venue, order.PointOfSale, [.. lines.Select(l => l.Product).Distinct()], cancellationToken);
-        var next = OrderPlanner.AddLines(order, BasketPricer.Price(lines, menu), time.GetUtcNow(), Guid.CreateVersion7);
+        var next = OrderPlanner.AddLines(order, BasketPricer.Price(lines, menu), time.GetUtcNow(), Guid.CreateVersion7, key);
         await SaveAsync(next, cancellationToken);
         return next;
     }

@@ -26,10 +26,26 @@ public static class OrderPlanner
     public static Order Open(Guid id, VenueId venue, string pointOfSale, string? table, int? ticket, DateTimeOffset now) =>
         new(id, venue.Value, pointOfSale, table, ticket, OrderStatus.Open, now, null, [], [], null);
 
-    /// <summary>Adds lines priced by the till. CONFLICT on a closed order; BAD_USER_INPUT past <see cref="MaxLines"/>.</summary>
-    public static Order AddLines(Order order, IReadOnlyList<PricedLine> priced, DateTimeOffset now, Func<Guid> newId)
+    /// <summary>Client keys of adds an order remembers (a retry comes soon after its first try).</summary>
+    public const int MaxAddKeys = 50;
+
+    /// <summary>True when an add under <paramref name="key"/> was already applied: a retry adds nothing.</summary>
+    public static bool AlreadyAdded(Order order, string? key) => key is not null && order.AddKeys.Contains(key);
+
+    /// <summary>
+    /// Adds lines priced by the till, remembering the client's <paramref name="key"/> if any. CONFLICT on a closed order;
+    /// BAD_USER_INPUT past <see cref="MaxLines"/>.
+    /// </summary>
+    public static Order AddLines(Order order, IReadOnlyList<PricedLine> priced, DateTimeOffset now, Func<Guid> newId, string? key = null)
     {
         RequireOpen(order);
+        var keys = order.AddKeys;
+        if (key is not null)
+        {
+            keys = keys.Add(key);
+            keys = keys.Length > MaxAddKeys ? keys.RemoveAt(0) : keys;
+        }
+
         if (order.Lines.Length + priced.Count > MaxLines)
         {
             throw new DomainException(ErrorCodes.BadUserInput, $"An order holds at most {MaxLines} lines.");
@@ -37,7 +53,7 @@ public static class OrderPlanner
 
         var added = priced.Select(p => new OrderLine(newId(), p.Kind, p.Product, p.Name, p.Category, p.CategoryName, p.VatRate, p.Quantity, p.UnitPrice,
             p.OnlyAsset?.Value, p.Station, OrderLineStatus.Ordered, 0, [], null, now));
-        return Rolled(order with { Lines = order.Lines.AddRange(added), Split = null }, now);
+        return Rolled(order with { Lines = order.Lines.AddRange(added), Split = null, AddKeys = keys }, now);
     }
 
     /// <summary>Sends ordered lines (all of them when <paramref name="lines"/> is empty) to preparation; lines already sent are left as they are.</summary>

@@ -111,7 +111,10 @@ public sealed record OrderPayment(
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Orders.OrderSplit")]
 public sealed record OrderSplit([property: Id(0)] int Count, [property: Id(1)] long Total, [property: Id(2)] int Paid);
 
-/// <summary>An order: at a table (<see cref="Table"/>) or a numbered takeaway ticket (<see cref="Ticket"/>).</summary>
+/// <summary>
+/// An order: at a table (<see cref="Table"/>) or a numbered takeaway ticket (<see cref="Ticket"/>). <see cref="AddKeys"/>: the
+/// last client keys of <c>addOrderLines</c>, so a retried add adds nothing twice.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Orders.Order")]
 public sealed record Order(
     [property: Id(0)] Guid Id,
@@ -124,8 +127,13 @@ public sealed record Order(
     [property: Id(7)] DateTimeOffset? ClosedAt,
     [property: Id(8)] ImmutableArray<OrderLine> Lines,
     [property: Id(9)] ImmutableArray<OrderPayment> Payments,
-    [property: Id(10)] OrderSplit? Split)
+    [property: Id(10)] OrderSplit? Split,
+    ImmutableArray<string> AddKeys = default)
 {
+    /// <summary>Never default: an order stored before adds had keys reads as none.</summary>
+    [Id(11)]
+    public ImmutableArray<string> AddKeys { get; init; } = AddKeys.IsDefault ? [] : AddKeys;
+
     [JsonIgnore]
     public long Total => Lines.Where(l => l.Live).Sum(l => l.Amount);
 

@@ -86,7 +86,7 @@ public sealed class OrderFields : IQueryFields, IMutationFields
         OrderMutation<AddOrderLinesInputGraphType, AddOrderLinesInput>(mutation, "addOrderLines",
             "Adds products to an order, priced by its till as sell prices them (venue CASHIER; BAD_USER_INPUT as sell).",
             i => i.VenueId, (c, venue, i) => c.Grains().GetOrder(i.OrderId).AddLinesAsync(venue,
-                [.. i.Lines.Select(l => new SellLine(l.ProductId, l.Quantity, l.UnitPrice, l.Label))], c.CancellationToken));
+                [.. i.Lines.Select(l => new SellLine(l.ProductId, l.Quantity, l.UnitPrice, l.Label))], AddKey(i.IdempotencyKey), c.CancellationToken));
 
         OrderMutation<OrderLinesInputGraphType, OrderLinesInput>(mutation, "sendOrder",
             "Sends ordered lines to their preparation stations, whose feeds are told (venue CASHIER).",
@@ -129,6 +129,10 @@ public sealed class OrderFields : IQueryFields, IMutationFields
     }
 
     private static ImmutableArray<Guid> Ids(List<Guid>? ids) => ids is null ? [] : [.. ids];
+
+    private static string? AddKey(string? key) =>
+        key is null ? null : key.Length is > 0 and <= IdempotencyKey.MaxLength ? key
+            : throw new DomainException(ErrorCodes.BadUserInput, $"An idempotency key is 1 to {IdempotencyKey.MaxLength} characters.");
 
     private static void OrderMutation<TInputType, TInput>(
         MutationGraphType mutation, string name, string description, Func<TInput, string> venueOf,

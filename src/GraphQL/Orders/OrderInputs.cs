@@ -40,6 +40,8 @@ public sealed class AddOrderLinesInput
     public Guid OrderId { get; set; }
 
     public List<SellLineInput> Lines { get; set; } = [];
+
+    public string? IdempotencyKey { get; set; }
 }
 
 public sealed class OrderLinesInput
@@ -150,6 +152,7 @@ public sealed class AddOrderLinesInputGraphType : InputObjectGraphType<AddOrderL
         this.Venue();
         Field<NonNullGraphType<GuidGraphType>>("orderId");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SellLineInputGraphType>>>>("lines");
+        Field<StringGraphType>("idempotencyKey").Description("A retry with the same key adds nothing twice (the order's last 50 keys are kept).");
     }
 }
 

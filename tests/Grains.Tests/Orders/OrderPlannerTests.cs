@@ -182,6 +182,21 @@ public sealed class OrderPlannerTests
     }
 
     [Fact]
+    public void An_add_remembers_its_key_and_only_the_last_ones()
+    {
+        var order = OrderWith();
+        for (var i = 0; i <= OrderPlanner.MaxAddKeys; i++)
+        {
+            order = OrderPlanner.AddLines(order, [Priced("Beer", 1, 350, "bar")], Now, Guid.NewGuid, $"k{i}");
+        }
+
+        Assert.True(OrderPlanner.AlreadyAdded(order, $"k{OrderPlanner.MaxAddKeys}"));
+        Assert.False(OrderPlanner.AlreadyAdded(order, "k0"));
+        Assert.False(OrderPlanner.AlreadyAdded(order, null));
+        Assert.Equal(OrderPlanner.MaxAddKeys, order.AddKeys.Length);
+    }
+
+    [Fact]
     public void A_transfer_moves_unpaid_lines_once_and_leaves_paid_ones()
     {
         var order = OrderWith(Priced("Burger", 1, 1200), Priced("Fries", 1, 400));

@@ -145,6 +145,26 @@ public sealed class OrderApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task Lines_added_again_under_the_same_key_are_added_once_and_an_order_opened_again_is_the_same()
+    {
+        var (net, burger, _) = await MenuAsync();
+        var id = Guid.NewGuid().ToString();
+        var opened = await OpenRawAsync(net, "t10", orderId: id);
+        var reopened = await OpenRawAsync(net, "t10", orderId: id);
+        const string Add = "mutation($i: AddOrderLinesInput!) { addOrderLines(input: $i) { total lines { id } } }";
+        var input = new { i = new { venueId = net.Venue, orderId = id, idempotencyKey = "add-1", lines = new[] { Line(burger, 1) } } };
+
+        var first = (await silo.PostAsync(Add, input, net.Admin)).Data()["addOrderLines"]!;
+        var retried = (await silo.PostAsync(Add, input, net.Admin)).Data()["addOrderLines"]!;
+
+        Assert.Equal(Id(opened.Data()["openOrder"]!), Id(reopened.Data()["openOrder"]!));
+        Assert.Equal(1200, Long(first, "total"));
+        Assert.Equal(1200, Long(retried, "total"));
+        Assert.Single(retried["lines"]!.AsArray());
+        Assert.Equal("CONFLICT", (await OpenRawAsync(net, "t11", orderId: id)).ErrorCode());
+    }
+
+    [Fact]
     public async Task A_takeaway_order_gets_the_next_ticket_number()
     {
         var (net, _, _) = await MenuAsync();
