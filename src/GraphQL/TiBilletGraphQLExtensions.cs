@@ -17,6 +17,7 @@ using TiBillet.GraphQL.Cards;
 using TiBillet.GraphQL.Ledger;
 using TiBillet.GraphQL.Memberships;
 using TiBillet.GraphQL.OnlinePayments;
+using TiBillet.GraphQL.Orders;
 using TiBillet.GraphQL.PointOfSale;
 using TiBillet.GraphQL.Events;
 using TiBillet.GraphQL.Tickets;
@@ -76,6 +77,7 @@ public static class TiBilletGraphQLExtensions
         services.AddSingleton<IMutationFields, OnlinePaymentMutations>();
         services.AddSignInThrottle();
         services.AddPointOfSaleGraphQL();
+        services.AddOrdersGraphQL();
         services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
         services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
         services.TryAddSingleton<TiBillet.Grains.Closures.TillDayStore>();

@@ -82,6 +82,10 @@ public static class ErrorCodes
 
     /// <summary>A product of the basket has too little stock left (and may not go below zero).</summary>
     public const string OutOfStock = "OUT_OF_STOCK";
+
+    /// <summary>An order line (or a whole order) is already paid: it is not paid twice, voided or moved without a refund.</summary>
+    public const string AlreadyPaid = "ALREADY_PAID";
+
     /// <summary>Online payment is off on this instance (no Stripe key configured).</summary>
     public const string PaymentsDisabled = "PAYMENTS_DISABLED";
 

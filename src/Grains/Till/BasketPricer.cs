@@ -75,11 +75,11 @@ public static class BasketPricer
     }
 
     /// <summary>
-    /// The basket as the wallet's rules see it: its lines when none is negative, else one line of the net total (deposits
-    /// given back are already netted by the till's rows).
+    /// The basket as the wallet's rules see it: its lines when none is negative or partly paid, else one line of the net
+    /// total (deposits given back and shares of an order are already itemised by the till's rows).
     /// </summary>
     public static ImmutableArray<SaleLine> AsSaleLines(ImmutableArray<PricedLine> lines) =>
-        lines.All(l => l.UnitPrice >= 0)
+        lines.All(l => l.UnitPrice >= 0 && l.Part is null)
             ? [.. lines.Select(l => new SaleLine(l.Name, l.Quantity, l.UnitPrice))]
             : [new SaleLine("Basket", 1, lines.Sum(l => l.Amount))];
 }

@@ -64,9 +64,14 @@ public sealed record PricedLine(
     [property: Id(6)] int Quantity,
     [property: Id(7)] long UnitPrice,
     [property: Id(8)] AssetId? OnlyAsset,
-    [property: Id(9)] string? Station)
+    [property: Id(9)] string? Station,
+    [property: Id(10)] long? Part = null)
 {
-    public long Amount => checked(Quantity * UnitPrice);
+    /// <summary>
+    /// What the line costs in this sale: its quantity times its unit price, or <see cref="Part"/> when only a part of the line
+    /// is paid here (an equal share of an order: the row that completes the line carries its quantity, the others 0).
+    /// </summary>
+    public long Amount => Part ?? checked(Quantity * UnitPrice);
 }
 
 /// <summary>

@@ -12,7 +12,9 @@ namespace TiBillet.Grains.Till;
 
 /// <summary>
 /// A sale at a till from its catalog: <see cref="Card"/> pays (the remainder by <see cref="Complement"/>: cash, bank card
-/// or <see cref="SecondCard"/>), or, with no card, the whole basket is paid in cash or by bank card.
+/// or <see cref="SecondCard"/>), or, with no card, the whole basket is paid in cash or by bank card. <see cref="Priced"/>, set
+/// only by an order grain, carries lines it priced from the catalog when they were ordered (and parts of lines for a share);
+/// <see cref="Lines"/> is then ignored.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Till.TillSellRequest")]
 public sealed record TillSellRequest(
@@ -26,7 +28,8 @@ public sealed record TillSellRequest(
     CardUid? SecondCard,
     Guid? Session = null,
     string? Table = null,
-    Guid? Order = null);
+    Guid? Order = null,
+    ImmutableArray<PricedLine> Priced = default);
 
 /// <summary>
 /// Sells a till basket: prices it from the catalog, takes counted stock, and pays it through the card's wallet (sale lines
@@ -51,8 +54,11 @@ public sealed partial class TillCheckout(
     public async Task<PaymentResult> SellAsync(TillSellRequest request, CancellationToken cancellationToken = default)
     {
         var lines = request.Lines.IsDefault ? [] : request.Lines;
-        var menu = await catalog.MenuAsync(request.PointOfSale.Venue, request.PointOfSale.Code, [.. lines.Select(l => l.Product).Distinct()], cancellationToken);
-        var priced = BasketPricer.Price(lines, menu);
+        var prepriced = !request.Priced.IsDefault;
+        var products = prepriced ? request.Priced.Where(l => l.Product is not null).Select(l => l.Product!.Value) : lines.Select(l => l.Product);
+        var menu = await catalog.MenuAsync(request.PointOfSale.Venue, request.PointOfSale.Code, [.. products.Distinct()], cancellationToken);
+        var priced = prepriced ? request.Priced : BasketPricer.Price(lines, menu);
+        Cents.RequirePositive(priced.Sum(l => l.Amount), "basket total");
         var till = new TillSale(new TillContext(request.PointOfSale.Code, request.CashierUser, request.Session, request.Table, request.Order), priced);
         CheckPayment(request, till);
 
@@ -157,6 +163,10 @@ public sealed partial class TillCheckout(
         foreach (var line in sale.Till!.Lines)
         {
             hasher.Add(line.Product?.ToString()).Add(line.Name).Add(line.Quantity).Add(line.UnitPrice).Add((long)line.Kind);
+            if (line.Part is { } part)
+            {
+                hasher.Add(part);
+            }
         }
 
         return hasher.Add(sale.Till.Context.PointOfSale).Add(sale.Till.Context.Cashier).Add(sale.Till.Context.Table).Add(sale.Till.Context.Order?.ToString()).Finish();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TiBillet.Grains.Assets;
 using TiBillet.Grains.Cards;
 using TiBillet.Grains.Catalog;
+using TiBillet.Grains.Orders;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Memberships;
@@ -104,6 +105,13 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
         {
             var p = products[i];
             await catalog.SaveProductAsync(new SaveProductRequest(p.Id, p.Category, p.Name, p.Behaviour, p.Vat, null, false, [new Placement(Bar.Code, p.Price, i + 1)]), cancellationToken);
+        }
+
+        // A small table plan for orders (saving a table again changes nothing).
+        var tables = grains.GetTablePlan(Venue);
+        foreach (var n in new[] { 1, 2, 3, 4 })
+        {
+            await tables.SaveTableAsync($"t{n}", $"Table {n}", cancellationToken);
         }
     }
 
