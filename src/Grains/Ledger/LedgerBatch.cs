@@ -117,7 +117,7 @@ internal static class LedgerBatch
             if (e.Till is not null)
             {
                 r.Sales ??= new Till.SaleLineSql.Batch();
-                r.Sales.Add(e.OperationId, e.Venue!.Value, e.Till);
+                r.Sales.Add(e.OperationId, e.Venue!.Value, e.Kind, e.Till);
             }
 
             // The chain is verified from the transaction rows: an operation without lines (a sale paid wholly outside cards)
