@@ -47,6 +47,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<CardWallets>();
         services.TryAddSingleton<Catalog.CatalogStore>();
         services.TryAddSingleton<Till.TillCheckout>();
+        services.TryAddSingleton<Till.SaleLineStore>();
         services.TryAddSingleton<Closures.TillDayStore>();
         services.TryAddSingleton<Closures.TillReportStore>();
         services.AddOptions<Closures.TillOptions>().BindConfiguration(nameof(Closures.TillOptions))
