@@ -15,7 +15,7 @@ public sealed class TillReportStore(NpgsqlDataSource dataSource)
 {
     // First the period's lines folded to their finest grain (a plain GROUP BY, which may run in parallel workers; a
     // day holds a few thousand distinct combinations), then the report's groupings over those few rows.
-    private const string LinesSql =
+    public const string LinesSql =
         """
         WITH f AS (
             SELECT kind, product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate, ledger_kind,
@@ -31,27 +31,29 @@ public sealed class TillReportStore(NpgsqlDataSource dataSource)
                                 (kind, cashier), (kind, means, asset_id, ledger_kind), (kind, vat_rate))
         """;
 
-    // Whether an operation is the till's: a probe of the sale lines' operation index per operation of the period.
-    private const string LedgerOperationsSql =
+    // Whether an operation is the till's: a hash join with the period's till operations (a small table, one row each).
+    public const string LedgerOperationsSql =
         """
-        SELECT o.kind, o.external_means, EXISTS (SELECT 1 FROM sale_lines s WHERE s.operation_id = o.operation_id), count(*), sum(o.external_amount)::bigint
-        FROM ledger_operations o
+        WITH till AS (SELECT operation_id FROM till_operations WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT o.kind, o.external_means, t.operation_id IS NOT NULL, count(*), sum(o.external_amount)::bigint
+        FROM ledger_operations o LEFT JOIN till t ON t.operation_id = o.operation_id
         WHERE o.venue_id = $1 AND o.created_at >= $2 AND o.created_at < $3
         GROUP BY 1, 2, 3
         """;
 
-    private const string LedgerMovementsSql =
+    public const string LedgerMovementsSql =
         """
-        SELECT t.kind, t.asset_id, EXISTS (SELECT 1 FROM sale_lines s WHERE s.operation_id = t.operation_id), count(*), sum(t.amount)::bigint
-        FROM ledger_transactions t
+        WITH till AS (SELECT operation_id FROM till_operations WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT t.kind, t.asset_id, s.operation_id IS NOT NULL, count(*), sum(t.amount)::bigint
+        FROM ledger_transactions t LEFT JOIN till s ON s.operation_id = t.operation_id
         WHERE t.venue_id = $1 AND t.created_at >= $2 AND t.created_at < $3
         GROUP BY 1, 2, 3
         """;
 
-    private const string CardsSql =
+    public const string CardsSql =
         "SELECT count(DISTINCT card_uid) FROM ledger_operations WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3 AND card_uid IS NOT NULL";
 
-    private const string SessionsSql =
+    public const string SessionsSql =
         """
         SELECT coalesce((SELECT sum(opening_float) FROM till_sessions WHERE venue_id = $1 AND opened_at >= $2 AND opened_at < $3), 0),
                coalesce((SELECT sum(counted_cash) FROM till_sessions WHERE venue_id = $1 AND closed_at >= $2 AND closed_at < $3), 0)

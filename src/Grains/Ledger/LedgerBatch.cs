@@ -207,6 +207,7 @@ internal static class LedgerBatch
         if (r.Sales is { Count: > 0 } sales)
         {
             write.BatchCommands.Add(sales.InsertCommand(r.At));
+            write.BatchCommands.Add(sales.InsertOperationsCommand(r.At));
         }
 
         write.BatchCommands.Add(Command(InsertLinkSql, Scalar(writerId), Scalar(height), Scalar(chain.Tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length), Scalar(LedgerChain.CurrentVersion)));

@@ -40,11 +40,16 @@ public static class SaleLineSql
         private readonly List<long?> _voids = [];
         private readonly List<string?> _reason = [];
 
+        private readonly List<Guid> _tillOp = [];
+        private readonly List<string> _tillVenue = [];
+
         public int Count => _op.Count;
 
         /// <summary>Adds the rows of one operation of ledger kind <paramref name="kind"/>.</summary>
         public void Add(Guid operation, VenueId venue, Ledger.TransactionKind kind, TillRows rows)
         {
+            _tillOp.Add(operation);
+            _tillVenue.Add(venue.Value);
             foreach (var r in rows.Rows)
             {
                 _op.Add(operation);
@@ -87,6 +92,17 @@ public static class SaleLineSql
                 Array(NpgsqlDbType.Bigint, _amount), Array(NpgsqlDbType.Smallint, _means), Array(NpgsqlDbType.Uuid, _asset),
                 Array(NpgsqlDbType.Text, _card), Array(NpgsqlDbType.Text, _table), Array(NpgsqlDbType.Uuid, _order),
                 Array(NpgsqlDbType.Smallint, _ledgerKind), Array(NpgsqlDbType.Bigint, _voids), Array(NpgsqlDbType.Text, _reason),
+                new NpgsqlParameter<DateTime> { TypedValue = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            },
+        };
+
+        /// <summary>The INSERT of the batch's till operations (one row per operation that carried lines), stamped <paramref name="at"/>.</summary>
+        public NpgsqlBatchCommand InsertOperationsCommand(DateTime at) => new(
+            "INSERT INTO till_operations (operation_id, venue_id, created_at) SELECT *, $3 FROM unnest($1::uuid[], $2::text[])")
+        {
+            Parameters =
+            {
+                Array(NpgsqlDbType.Uuid, _tillOp), Array(NpgsqlDbType.Text, _tillVenue),
                 new NpgsqlParameter<DateTime> { TypedValue = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
             },
         };
