@@ -49,6 +49,7 @@ public static class TiBilletGrainsServiceCollectionExtensions
         services.TryAddSingleton<Catalog.CatalogStore>();
         services.TryAddSingleton<Till.TillCheckout>();
         services.TryAddSingleton<Orders.OrderStore>();
+        services.TryAddSingleton<Till.SaleLineStore>();
         services.TryAddSingleton<Closures.TillDayStore>();
         services.TryAddSingleton<Closures.TillReportStore>();
         services.AddOptions<Closures.TillOptions>().BindConfiguration(nameof(Closures.TillOptions))

@@ -79,6 +79,9 @@ public static class TiBilletGraphQLExtensions
         services.AddPointOfSaleGraphQL();
         services.AddOrdersGraphQL();
         services.AddSingleton<IMutationFields, TiBillet.GraphQL.Till.TillMutations>();
+        services.AddSingleton<TiBillet.GraphQL.Till.TillVoidFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Till.TillVoidFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<TiBillet.GraphQL.Till.TillVoidFields>());
         services.AddSingleton<TiBillet.GraphQL.Catalog.CatalogFields>();
         services.TryAddSingleton<TiBillet.Grains.Closures.TillDayStore>();
         services.TryAddSingleton<TiBillet.GraphQL.Closures.ReportAccess>();

@@ -96,6 +96,57 @@ public static class ClosureScenario
             await day.AddClosureAsync(new TillClosure(Guid.CreateVersion7(), venue, 1, TillSettings.Default.BusinessDayOf(end), start, end, "bench", false, zReport));
             var zMs = z.Elapsed.TotalMilliseconds;
 
+            if (args.Contains("--explain"))
+            {
+                // Where a report's time goes: each of its queries' plan with actual times, on stderr.
+                foreach (var sql in new[] { TillReportStore.LinesSql, TillReportStore.LedgerOperationsSql, TillReportStore.LedgerMovementsSql, TillReportStore.CardsSql })
+                {
+                    await using var conn = await dataSource.OpenConnectionAsync();
+                    await using (var set = new NpgsqlCommand("SET work_mem = '64MB'", conn))
+                    {
+                        await set.ExecuteNonQueryAsync();
+                    }
+
+                    await using var cmd = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, conn);
+                    cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = venue.Value });
+                    cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = start.ToUniversalTime() });
+                    cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = end.ToUniversalTime() });
+                    await using var reader = await cmd.ExecuteReaderAsync();
+                    do
+                    {
+                        while (await reader.ReadAsync())
+                        {
+                            await Console.Error.WriteLineAsync(reader.GetString(0));
+                        }
+                    }
+                    while (await reader.NextResultAsync());
+                }
+            }
+
+            // --compare: the report's queries as they were before the per-operation till table and the folded grouping, timed
+            // against today's in turns on the same data (the host is shared: alternating keeps the conditions equal).
+            double? previousMs = null, currentMs = null;
+            if (args.Contains("--compare"))
+            {
+                var previous = new List<double>();
+                var current = new List<double>();
+                for (var turn = 0; turn < 3; turn++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await PreviousReportAsync(dataSource, venue, start, end);
+                    previous.Add(watch.Elapsed.TotalMilliseconds);
+                    watch.Restart();
+                    await reports.ComputeAsync(venue, start, end);
+                    current.Add(watch.Elapsed.TotalMilliseconds);
+                }
+
+                previousMs = previous.Order().ElementAt(1);
+                currentMs = current.Order().ElementAt(1);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"report SQL, median of 3 alternating turns: previous {previousMs:F0} ms ({string.Join(", ", previous.Select(p => p.ToString("F0", CultureInfo.InvariantCulture)))}), "
+                    + $"current {currentMs:F0} ms ({string.Join(", ", current.Select(p => p.ToString("F0", CultureInfo.InvariantCulture)))})"));
+            }
+
             var ledgerSales = await ScalarAsync(dataSource, "SELECT coalesce(sum(amount), 0) FROM ledger_transactions WHERE kind = 2") +
                               await ScalarAsync(dataSource, "SELECT coalesce(sum(external_amount), 0) FROM ledger_operations WHERE kind = 2");
             var reportSales = zReport.ByKind.Where(k => k.Kind == SaleLineKind.Sale).Sum(k => k.Amount);
@@ -112,6 +163,8 @@ public static class ClosureScenario
                 z_ms = Math.Round(zMs),
                 x_ms = Math.Round(xMs),
                 report_matches_ledger = matches,
+                report_ms_previous_sql = previousMs is { } p ? Math.Round(p) : (double?)null,
+                report_ms_current_sql = currentMs is { } c ? Math.Round(c) : (double?)null,
                 cores = Environment.ProcessorCount,
             }));
             return matches ? 0 : 1;
@@ -126,6 +179,60 @@ public static class ClosureScenario
             {
             }
         }
+    }
+
+    // The report's three big queries as main ran them before this change: GROUPING SETS straight over the lines, and the
+    // ledger's operations and movements matched with the till's by a DISTINCT over the period's sale lines.
+    private static readonly string[] PreviousSql =
+    [
+        """
+        SELECT GROUPING(product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate),
+               kind, product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate,
+               count(*), sum(quantity), sum(amount)
+        FROM sale_lines
+        WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3
+        GROUP BY GROUPING SETS ((kind), (kind, product_id, product_name), (kind, category_id, category_name), (kind, point_of_sale_id),
+                                (kind, cashier), (kind, means, asset_id), (kind, vat_rate))
+        """,
+        """
+        WITH till AS (SELECT DISTINCT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT o.kind, o.external_means, t.operation_id IS NOT NULL, count(*), sum(o.external_amount)
+        FROM ledger_operations o LEFT JOIN till t ON t.operation_id = o.operation_id
+        WHERE o.venue_id = $1 AND o.created_at >= $2 AND o.created_at < $3
+        GROUP BY 1, 2, 3
+        """,
+        """
+        WITH till AS (SELECT DISTINCT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT t.kind, t.asset_id, s.operation_id IS NOT NULL, count(*), sum(t.amount)
+        FROM ledger_transactions t LEFT JOIN till s ON s.operation_id = t.operation_id
+        WHERE t.venue_id = $1 AND t.created_at >= $2 AND t.created_at < $3
+        GROUP BY 1, 2, 3
+        """,
+        TillReportStore.CardsSql,
+    ];
+
+    private static async Task PreviousReportAsync(NpgsqlDataSource dataSource, VenueId venue, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var set = new NpgsqlCommand("SET LOCAL work_mem = '64MB'", conn, tx))
+        {
+            await set.ExecuteNonQueryAsync();
+        }
+
+        foreach (var sql in PreviousSql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = venue.Value });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from.ToUniversalTime() });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to.ToUniversalTime() });
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+            }
+        }
+
+        await tx.CommitAsync();
     }
 
     private static LedgerEntry Entry(TransactionKind kind, ImmutableArray<LedgerLine> lines, VenueId? venue, long external, PaymentMeans means, TillRows? rows, CardUid? card = null)

@@ -8,7 +8,7 @@ namespace TiBillet.Grains.Catalog;
 /// Not reentrant: one change at a time per venue, so "check the category, then write the product" cannot interleave with
 /// another change. Keeps nothing in memory: its rows are its state.
 /// </summary>
-public sealed partial class CatalogGrain(CatalogStore store, ILogger<CatalogGrain> logger) : Grain, ICatalogGrain
+public sealed partial class CatalogGrain(CatalogStore store, Memberships.MembershipStore memberships, ILogger<CatalogGrain> logger) : Grain, ICatalogGrain
 {
     private VenueId Venue => new(this.GetPrimaryKeyString());
 
@@ -42,6 +42,11 @@ public sealed partial class CatalogGrain(CatalogStore store, ILogger<CatalogGrai
             throw new DomainException(ErrorCodes.NotFound, "No such category at this venue.");
         }
 
+        if (product.MembershipProduct is { } membership && !await IsOwnMembershipAsync(membership, cancellationToken))
+        {
+            throw new DomainException(ErrorCodes.NotFound, "No such active membership product at this venue.");
+        }
+
         if (!await store.SaveProductAsync(Venue, product, cancellationToken))
         {
             throw new DomainException(ErrorCodes.Conflict, "This product id belongs to another venue.");
@@ -50,6 +55,9 @@ public sealed partial class CatalogGrain(CatalogStore store, ILogger<CatalogGrai
         LogProductSaved(logger, Venue.Value, product.Id);
         return await ReadAsync(product.Id, cancellationToken);
     }
+
+    private async Task<bool> IsOwnMembershipAsync(Guid membership, CancellationToken cancellationToken) =>
+        await memberships.FindProductAsync(new Memberships.MembershipProductId(membership), cancellationToken) is { Archived: false } sold && sold.Venue == Venue;
 
     public async Task<ProductDetails> ArchiveProductAsync(Guid product, CancellationToken cancellationToken = default)
     {

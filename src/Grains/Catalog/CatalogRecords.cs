@@ -12,7 +12,7 @@ public enum ProductBehaviour : short
     /// <summary>Credits the product's asset (venue euro, gift money or time currency) to the card, paid at the counter.</summary>
     TopUp = 1,
 
-    /// <summary>A membership (sold by the memberships capability; listed here so a till can show it).</summary>
+    /// <summary>A membership product of the memberships capability, sold at the till: the sale extends the card holder's membership.</summary>
     Membership = 2,
 
     /// <summary>A deposit given back (a returned cup): a negative line of the basket.</summary>
@@ -37,7 +37,7 @@ public sealed record CategoryDetails(Guid Id, VenueId Venue, string Name, int Va
 public sealed record Placement(string PointOfSale, long Price, int Position);
 
 /// <summary>
-/// A product. <see cref="VatRate"/> overrides the category's when set; <see cref="Asset"/> limits a sale to that asset, or
+/// A product. <see cref="MembershipProduct"/>: the membership a Membership product sells. <see cref="VatRate"/> overrides the category's when set; <see cref="Asset"/> limits a sale to that asset, or
 /// names the asset a top-up credits; <see cref="Stock"/> is null when not counted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Catalog.ProductDetails")]
@@ -52,7 +52,8 @@ public sealed record ProductDetails(
     long? Stock,
     bool AllowNegativeStock,
     bool Archived,
-    ImmutableArray<Placement> Placements);
+    ImmutableArray<Placement> Placements,
+    Guid? MembershipProduct = null);
 
 /// <summary>A venue's catalog: its categories and products.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Catalog.CatalogDetails")]
@@ -72,7 +73,8 @@ public sealed record SaveProductRequest(
     int? VatRate,
     AssetId? Asset,
     bool AllowNegativeStock,
-    ImmutableArray<Placement> Placements);
+    ImmutableArray<Placement> Placements,
+    Guid? MembershipProduct = null);
 
 /// <summary>
 /// A product as one till sells it: its effective VAT rate, its category and station, its price there. What the sale path
@@ -89,4 +91,5 @@ public sealed record MenuItem(
     AssetId? Asset,
     long Price,
     int Position,
-    long? Stock);
+    long? Stock,
+    Guid? MembershipProduct = null);

@@ -31,16 +31,22 @@ public static class CatalogRules
     }
 
     /// <summary>
-    /// The product, checked. BAD_USER_INPUT for a bad name or rate, a membership (sold elsewhere), a top-up without a
-    /// TLF, TNF or TIM of the venue, an asset limit on a behaviour that moves no card money, or bad placements.
+    /// The product, checked. BAD_USER_INPUT for a bad name or rate, a membership without its membership product (or a
+    /// membership product on another behaviour), a top-up without a TLF, TNF or TIM of the venue, an asset limit on a
+    /// behaviour that moves no card money, or bad placements. The grain checks the membership product is the venue's.
     /// </summary>
     public static SaveProductRequest Check(SaveProductRequest request, IReadOnlyCollection<AssetDetails> ownAssets, IReadOnlyCollection<AssetId> accepted)
     {
         RequireId(request.Id, "product");
         RequireId(request.Category, "category");
-        if (!Enum.IsDefined(request.Behaviour) || request.Behaviour == ProductBehaviour.Membership)
+        if (!Enum.IsDefined(request.Behaviour))
         {
-            throw new DomainException(ErrorCodes.BadUserInput, "Memberships are sold by the memberships capability, not the till catalog.");
+            throw new DomainException(ErrorCodes.BadUserInput, "Unknown product behaviour.");
+        }
+
+        if ((request.Behaviour == ProductBehaviour.Membership) != (request.MembershipProduct is { } m && m != Guid.Empty))
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A membership product names its membership (membershipProductId), and only it does.");
         }
 
         if (request.Behaviour == ProductBehaviour.TopUp)

@@ -9,7 +9,7 @@ namespace TiBillet.Grains.Catalog;
 public sealed class CatalogStore(NpgsqlDataSource dataSource)
 {
     private const string ProductColumns =
-        "p.product_id, p.venue_id, p.category_id, p.name, p.behaviour, p.vat_rate, p.asset_id, p.stock, p.allow_negative, p.archived";
+        "p.product_id, p.venue_id, p.category_id, p.name, p.behaviour, p.vat_rate, p.asset_id, p.stock, p.allow_negative, p.archived, p.membership_product_id";
 
     /// <summary>
     /// Inserts or updates a category of <paramref name="venue"/>. False when the id belongs to another venue (nothing written).
@@ -40,11 +40,12 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
         await using (var cmd = new NpgsqlCommand(
             """
-            INSERT INTO catalog_products AS p (product_id, venue_id, category_id, name, behaviour, vat_rate, asset_id, allow_negative)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8
+            INSERT INTO catalog_products AS p (product_id, venue_id, category_id, name, behaviour, vat_rate, asset_id, allow_negative, membership_product_id)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
             WHERE EXISTS (SELECT 1 FROM catalog_categories WHERE category_id = $3 AND venue_id = $2 AND NOT archived)
             ON CONFLICT (product_id) DO UPDATE SET category_id = excluded.category_id, name = excluded.name, behaviour = excluded.behaviour,
-                vat_rate = excluded.vat_rate, asset_id = excluded.asset_id, allow_negative = excluded.allow_negative, archived = false
+                vat_rate = excluded.vat_rate, asset_id = excluded.asset_id, allow_negative = excluded.allow_negative, archived = false,
+                membership_product_id = excluded.membership_product_id
             WHERE p.venue_id = excluded.venue_id
             """, conn, tx))
         {
@@ -56,6 +57,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)p.VatRate ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)p.Asset?.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = p.AllowNegativeStock });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)p.MembershipProduct ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             if (await cmd.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 return false;
@@ -144,16 +146,17 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         var list = ImmutableArray.CreateBuilder<ProductDetails>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var codes = reader.GetFieldValue<string[]>(10);
-            var prices = reader.GetFieldValue<long[]>(11);
-            var positions = reader.GetFieldValue<int[]>(12);
+            var codes = reader.GetFieldValue<string[]>(11);
+            var prices = reader.GetFieldValue<long[]>(12);
+            var positions = reader.GetFieldValue<int[]>(13);
             list.Add(new ProductDetails(
                 reader.GetGuid(0), venue, reader.GetGuid(2), reader.GetString(3), (ProductBehaviour)reader.GetInt16(4),
                 reader.IsDBNull(5) ? null : reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : new AssetId(reader.GetGuid(6)),
                 reader.IsDBNull(7) ? null : reader.GetInt64(7),
                 reader.GetBoolean(8), reader.GetBoolean(9),
-                [.. codes.Select((c, i) => new Placement(c, prices[i], positions[i]))]));
+                [.. codes.Select((c, i) => new Placement(c, prices[i], positions[i]))],
+                reader.IsDBNull(10) ? null : reader.GetGuid(10)));
         }
 
         return list.ToImmutable();
@@ -168,7 +171,7 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand(
             """
             SELECT p.product_id, p.name, p.behaviour, c.category_id, c.name, c.station, coalesce(p.vat_rate, c.vat_rate), p.asset_id,
-                   l.price, l.position, p.stock
+                   l.price, l.position, p.stock, p.membership_product_id
             FROM catalog_placements l
             JOIN catalog_products p ON p.product_id = l.product_id
             JOIN catalog_categories c ON c.category_id = p.category_id
@@ -187,7 +190,8 @@ public sealed class CatalogStore(NpgsqlDataSource dataSource)
                 reader.GetGuid(0), reader.GetString(1), (ProductBehaviour)reader.GetInt16(2), reader.GetGuid(3), reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt32(6),
                 reader.IsDBNull(7) ? null : new AssetId(reader.GetGuid(7)),
-                reader.GetInt64(8), reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetInt64(10)));
+                reader.GetInt64(8), reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                reader.IsDBNull(11) ? null : reader.GetGuid(11)));
         }
 
         return list.ToImmutable();

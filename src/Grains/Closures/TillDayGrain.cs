@@ -105,12 +105,37 @@ public sealed partial class TillDayGrain(
         return closure;
     }
 
+    /// <summary>
+    /// The day turn: with automatic closure on, a closure is taken, unless an automatic one was taken within the hour (a
+    /// reminder delivered twice). The reminder is then set again for the next turn, so it follows the venue's wall clock
+    /// across daylight-saving changes; with the setting off, it is removed.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DayTurnReminder && (await store.SettingsAsync(Venue)).AutoClose)
+        if (reminderName != DayTurnReminder)
+        {
+            return;
+        }
+
+        var settings = await store.SettingsAsync(Venue);
+        if (!settings.AutoClose)
+        {
+            if (await this.GetReminder(DayTurnReminder) is { } stale)
+            {
+                await this.UnregisterReminder(stale);
+            }
+
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var last = await store.LastClosureAsync(Venue);
+        if (last is not { Automatic: true } || last.PeriodEnd < now - TimeSpan.FromHours(1))
         {
             await CloseAsync("automatic", automatic: true);
         }
+
+        await this.RegisterOrUpdateReminder(DayTurnReminder, settings.NextTurnAfter(now) - now, TimeSpan.FromDays(1));
     }
 
     private static DateTimeOffset Truncate(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);

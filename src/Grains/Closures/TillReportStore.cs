@@ -13,39 +13,47 @@ namespace TiBillet.Grains.Closures;
 /// </summary>
 public sealed class TillReportStore(NpgsqlDataSource dataSource)
 {
-    private const string LinesSql =
+    // First the period's lines folded to their finest grain (a plain GROUP BY, which may run in parallel workers; a
+    // day holds a few thousand distinct combinations), then the report's groupings over those few rows.
+    public const string LinesSql =
         """
-        SELECT GROUPING(product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate),
+        WITH f AS (
+            SELECT kind, product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate, ledger_kind,
+                   count(*) AS n, sum(quantity) AS q, sum(amount) AS a
+            FROM sale_lines
+            WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3
+            GROUP BY kind, product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate, ledger_kind)
+        SELECT GROUPING(product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate, ledger_kind),
                kind, product_id, product_name, category_id, category_name, point_of_sale_id, cashier, means, asset_id, vat_rate,
-               count(*), sum(quantity), sum(amount)
-        FROM sale_lines
-        WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3
+               sum(n)::bigint, sum(q)::bigint, sum(a)::bigint, ledger_kind
+        FROM f
         GROUP BY GROUPING SETS ((kind), (kind, product_id, product_name), (kind, category_id, category_name), (kind, point_of_sale_id),
-                                (kind, cashier), (kind, means, asset_id), (kind, vat_rate))
+                                (kind, cashier), (kind, means, asset_id, ledger_kind), (kind, vat_rate))
         """;
 
-    private const string LedgerOperationsSql =
+    // Whether an operation is the till's: a hash join with the period's till operations (a small table, one row each).
+    public const string LedgerOperationsSql =
         """
-        WITH till AS (SELECT DISTINCT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
-        SELECT o.kind, o.external_means, t.operation_id IS NOT NULL, count(*), sum(o.external_amount)
+        WITH till AS (SELECT operation_id FROM till_operations WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT o.kind, o.external_means, t.operation_id IS NOT NULL, count(*), sum(o.external_amount)::bigint
         FROM ledger_operations o LEFT JOIN till t ON t.operation_id = o.operation_id
         WHERE o.venue_id = $1 AND o.created_at >= $2 AND o.created_at < $3
         GROUP BY 1, 2, 3
         """;
 
-    private const string LedgerMovementsSql =
+    public const string LedgerMovementsSql =
         """
-        WITH till AS (SELECT DISTINCT operation_id FROM sale_lines WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
-        SELECT t.kind, t.asset_id, s.operation_id IS NOT NULL, count(*), sum(t.amount)
+        WITH till AS (SELECT operation_id FROM till_operations WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3)
+        SELECT t.kind, t.asset_id, s.operation_id IS NOT NULL, count(*), sum(t.amount)::bigint
         FROM ledger_transactions t LEFT JOIN till s ON s.operation_id = t.operation_id
         WHERE t.venue_id = $1 AND t.created_at >= $2 AND t.created_at < $3
         GROUP BY 1, 2, 3
         """;
 
-    private const string CardsSql =
+    public const string CardsSql =
         "SELECT count(DISTINCT card_uid) FROM ledger_operations WHERE venue_id = $1 AND created_at >= $2 AND created_at < $3 AND card_uid IS NOT NULL";
 
-    private const string SessionsSql =
+    public const string SessionsSql =
         """
         SELECT coalesce((SELECT sum(opening_float) FROM till_sessions WHERE venue_id = $1 AND opened_at >= $2 AND opened_at < $3), 0),
                coalesce((SELECT sum(counted_cash) FROM till_sessions WHERE venue_id = $1 AND closed_at >= $2 AND closed_at < $3), 0)
@@ -86,7 +94,7 @@ public sealed class TillReportStore(NpgsqlDataSource dataSource)
                 reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : (SaleLineMeans)reader.GetInt16(8), reader.IsDBNull(9) ? null : reader.GetGuid(9),
                 reader.IsDBNull(10) ? null : reader.GetInt32(10),
-                reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13)));
+                reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13), reader.IsDBNull(14) ? null : (TransactionKind)reader.GetInt16(14)));
         }
 
         return list;

@@ -86,6 +86,17 @@ public static class ErrorCodes
     /// <summary>An order line (or a whole order) is already paid: it is not paid twice, voided or moved without a refund.</summary>
     public const string AlreadyPaid = "ALREADY_PAID";
 
+    /// <summary>A till basket line needs a tapped card (top-up, membership, empty the card, badge) and none was named.</summary>
+    public const string CardRequired = "CARD_REQUIRED";
+
+    /// <summary>A till basket mixes product behaviours that are settled differently (a top-up with a sale, a badge with anything).</summary>
+    public const string BasketMixesBehaviours = "BASKET_MIXES_BEHAVIOURS";
+
+    /// <summary>A till line's asset cannot be used here: a top-up of an asset the venue cannot credit, a badge without a badge asset.</summary>
+    public const string WrongAsset = "WRONG_ASSET";
+
+    /// <summary>A sale line was voided already (or is itself a void).</summary>
+    public const string AlreadyVoided = "ALREADY_VOIDED";
     /// <summary>Online payment is off on this instance (no Stripe key configured).</summary>
     public const string PaymentsDisabled = "PAYMENTS_DISABLED";
 

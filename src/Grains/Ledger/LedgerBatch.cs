@@ -117,7 +117,7 @@ internal static class LedgerBatch
             if (e.Till is not null)
             {
                 r.Sales ??= new Till.SaleLineSql.Batch();
-                r.Sales.Add(e.OperationId, e.Venue!.Value, e.Till);
+                r.Sales.Add(e.OperationId, e.Venue!.Value, e.Kind, e.Till);
             }
 
             // The chain is verified from the transaction rows: an operation without lines (a sale paid wholly outside cards)
@@ -207,6 +207,7 @@ internal static class LedgerBatch
         if (r.Sales is { Count: > 0 } sales)
         {
             write.BatchCommands.Add(sales.InsertCommand(r.At));
+            write.BatchCommands.Add(sales.InsertOperationsCommand(r.At));
         }
 
         write.BatchCommands.Add(Command(InsertLinkSql, Scalar(writerId), Scalar(height), Scalar(chain.Tip), Scalar(r.Hash), Scalar(r.Operations), Scalar(r.TOp.Length), Scalar(LedgerChain.CurrentVersion)));

@@ -19,6 +19,14 @@ public interface IMembershipGrain : IGrainWithGuidCompoundKey
     [Alias("BuyAtCounterAsync")]
     Task<MembershipPurchaseResult> BuyAtCounterAsync(CounterMembershipRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a purchase sold at a till (a basket line of a membership product, already paid through <c>sell</c>): it
+    /// extends from the current end, or from now once lapsed, exactly as a counter purchase. Idempotent by key; NOT_FOUND
+    /// for a product of another venue.
+    /// </summary>
+    [Alias("RecordAtTillAsync")]
+    Task<MembershipPurchase> RecordAtTillAsync(TillMembershipRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Records a purchase paid online (called once the Stripe session is paid). Idempotent by key.</summary>
     [Alias("RecordOnlineAsync")]
     Task<MembershipPurchase> RecordOnlineAsync(OnlineMembershipRequest request, CancellationToken cancellationToken = default);

@@ -60,6 +60,20 @@ public sealed class MembershipGrain(MembershipStore store, CardWallets wallets, 
         return new MembershipPurchaseResult(true, DeclineReason.None, 0, purchase);
     }
 
+    public async Task<MembershipPurchase> RecordAtTillAsync(TillMembershipRequest request, CancellationToken cancellationToken = default)
+    {
+        if (await store.FindPurchaseByKeyAsync(request.Key, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
+        // The till's sale was paid: the purchase is recorded even if the product was archived since.
+        var product = await store.FindProductAsync(request.Product, cancellationToken) is { } p && p.Venue == Venue
+            ? p
+            : throw new DomainException(ErrorCodes.NotFound, "No such membership product at this venue.");
+        return await RecordAsync(request.Key, product, request.Card, request.Channel, request.Amount, request.Operation, null, cancellationToken);
+    }
+
     public async Task<MembershipPurchase> RecordOnlineAsync(OnlineMembershipRequest request, CancellationToken cancellationToken = default)
     {
         if (await store.FindPurchaseByKeyAsync(request.Key, cancellationToken) is { } earlier)

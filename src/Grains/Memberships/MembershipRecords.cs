@@ -73,6 +73,10 @@ public sealed record MembershipPurchase(
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Memberships.CounterMembershipRequest")]
 public sealed record CounterMembershipRequest(IdempotencyKey Key, MembershipProductId Product, CardUid Cashier, CardUid Card, MembershipChannel Channel);
 
+/// <summary>A purchase sold at a till for <see cref="Card"/>: paid by the till's operation <see cref="Operation"/> through <see cref="Channel"/>.</summary>
+[GenerateSerializer, Immutable, Alias("TiBillet.Grains.Memberships.TillMembershipRequest")]
+public sealed record TillMembershipRequest(IdempotencyKey Key, MembershipProductId Product, CardUid Card, MembershipChannel Channel, long Amount, Guid? Operation);
+
 /// <summary>A purchase paid online: <see cref="CheckoutSession"/> is the Stripe session that paid <see cref="Amount"/>.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Memberships.OnlineMembershipRequest")]
 public sealed record OnlineMembershipRequest(IdempotencyKey Key, MembershipProductId Product, string CheckoutSession, long Amount);

@@ -16,10 +16,11 @@ public sealed record SellLine(Guid Product, int Quantity, long? UnitPrice = null
 public static class BasketPricer
 {
     /// <summary>
-    /// The priced lines. BAD_USER_INPUT for a product this till does not sell, a behaviour sold elsewhere (top-up, empty
-    /// card, badge, membership), a price sent for a priced product or missing for a free one, a label on a line that is not
-    /// free-price, a quantity outside 1–<see cref="Basket.MaxQuantity"/>, too many lines, mixed asset limits, or a total
-    /// that is not positive.
+    /// The priced lines, one per behaviour's kind: a sale, a membership, a deposit given back (negative), a top-up (its
+    /// placement price, or, placed at 0, the amount sent), a card emptied or a badge (no price). BAD_USER_INPUT for a
+    /// product this till does not sell, a price sent for a priced product or missing for a free one, a label on a line
+    /// that is not free-price, a quantity outside 1–<see cref="Basket.MaxQuantity"/>, too many lines, or mixed asset
+    /// limits. Whether the lines go together is <see cref="TillBasket.Classify"/>'s.
     /// </summary>
     public static ImmutableArray<PricedLine> Price(IReadOnlyList<SellLine> lines, IReadOnlyCollection<MenuItem> menu)
     {
@@ -53,10 +54,14 @@ public static class BasketPricer
                 ProductBehaviour.Sale when line.UnitPrice is null => (SaleLineKind.Sale, item.Price),
                 ProductBehaviour.FreePrice when line.UnitPrice is > 0 and <= 100_000_000 => (SaleLineKind.Sale, line.UnitPrice.Value),
                 ProductBehaviour.DepositReturn when line.UnitPrice is null => (SaleLineKind.DepositReturn, -item.Price),
-                ProductBehaviour.Sale or ProductBehaviour.DepositReturn =>
-                    throw new DomainException(ErrorCodes.BadUserInput, "The till sets the price of this product; send none."),
+                ProductBehaviour.Membership when line.UnitPrice is null => (SaleLineKind.Membership, item.Price),
+                ProductBehaviour.TopUp when line.UnitPrice is null && item.Price > 0 => (SaleLineKind.TopUp, item.Price),
+                ProductBehaviour.TopUp when item.Price == 0 && line.UnitPrice is > 0 and <= 100_000_000 => (SaleLineKind.TopUp, line.UnitPrice.Value),
+                ProductBehaviour.EmptyCard when line.UnitPrice is null => (SaleLineKind.Refund, 0L),
+                ProductBehaviour.Badge when line.UnitPrice is null => (SaleLineKind.Badge, 0L),
                 ProductBehaviour.FreePrice => throw new DomainException(ErrorCodes.BadUserInput, "A free-price line needs a price above 0."),
-                _ => throw new DomainException(ErrorCodes.BadUserInput, "Top-ups, card refunds, badges and memberships are not sold in a basket."),
+                ProductBehaviour.TopUp when item.Price == 0 => throw new DomainException(ErrorCodes.BadUserInput, "This top-up takes its amount: a unitPrice above 0."),
+                _ => throw new DomainException(ErrorCodes.BadUserInput, "The till sets the price of this product; send none."),
             };
             priced.Add(new PricedLine(kind, item.Product, line.Label?.Trim() ?? item.Name, item.Category, item.CategoryName, item.VatRate,
                 line.Quantity, unit, item.Asset, item.Station));
@@ -69,10 +74,12 @@ public static class BasketPricer
             throw new DomainException(ErrorCodes.BadUserInput, "Products payable only in one asset are sold in a basket of their own.");
         }
 
-        var total = result.Aggregate(0L, (sum, l) => Cents.Add(sum, Cents.Multiply(l.Quantity, l.UnitPrice)));
-        Cents.RequirePositive(total, "basket total");
+        _ = Total(result);
         return result;
     }
+
+    /// <summary>The lines' total (negative for deposits given back); BAD_USER_INPUT on overflow.</summary>
+    public static long Total(IEnumerable<PricedLine> lines) => lines.Aggregate(0L, (sum, l) => Cents.Add(sum, Cents.Multiply(l.Quantity, l.UnitPrice)));
 
     /// <summary>
     /// The basket as the wallet's rules see it: its lines when none is negative or partly paid, else one line of the net

@@ -12,6 +12,9 @@ public enum SaleLineKind : short
     DepositReturn = 3,
     Void = 4,
     Badge = 5,
+
+    /// <summary>A membership sold at the till (recorded by the memberships capability as a purchase).</summary>
+    Membership = 6,
 }
 
 /// <summary>How a sale line's amount was paid. Stored as smallint in <c>sale_lines.means</c>: values are frozen.</summary>
@@ -41,7 +44,9 @@ public sealed record SaleLineRow(
     [property: Id(8)] long Amount,
     [property: Id(9)] SaleLineMeans Means,
     [property: Id(10)] AssetId? Asset,
-    [property: Id(11)] CardUid? Card);
+    [property: Id(11)] CardUid? Card,
+    [property: Id(12)] long? VoidsLine = null,
+    [property: Id(13)] string? Reason = null);
 
 /// <summary>Where and by whom a till operation was made: the same for all its rows.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Till.TillContext")]
@@ -86,7 +91,8 @@ public sealed record TillSale([property: Id(0)] TillContext Context, [property: 
 }
 
 /// <summary>The rows the ledger writer stores with an operation, in the same transaction.</summary>
-public sealed record TillRows(TillContext Context, ImmutableArray<SaleLineRow> Rows);
+[GenerateSerializer, Immutable, Alias("TiBillet.Grains.Till.TillRows")]
+public sealed record TillRows([property: Id(0)] TillContext Context, [property: Id(1)] ImmutableArray<SaleLineRow> Rows);
 
 /// <summary>One part of how a total was paid, in order: card assets first, then a second card, then cash or bank card.</summary>
 public readonly record struct PaymentPart(SaleLineMeans Means, AssetId? Asset, CardUid? Card, long Amount);

@@ -5,7 +5,9 @@ using TiBillet.Grains.Cards;
 using TiBillet.Grains.Catalog;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Memberships;
 using TiBillet.Grains.PointOfSale;
+using TiBillet.Grains.Venues;
 using TiBillet.Grains.Wallets;
 
 namespace TiBillet.Grains.Till;
@@ -14,7 +16,9 @@ namespace TiBillet.Grains.Till;
 /// A sale at a till from its catalog: <see cref="Card"/> pays (the remainder by <see cref="Complement"/>: cash, bank card
 /// or <see cref="SecondCard"/>), or, with no card, the whole basket is paid in cash or by bank card. <see cref="Priced"/>, set
 /// only by an order grain, carries lines it priced from the catalog when they were ordered (and parts of lines for a share);
-/// <see cref="Lines"/> is then ignored.
+/// <see cref="Lines"/> is then ignored. Baskets of other
+/// behaviours (<see cref="TillBasket"/>) take the same fields: <see cref="CardQrId"/> is the card's printed secret, the
+/// proof emptying a card needs; <see cref="MaxSale"/> and <see cref="MaxTopUp"/> bound the priced total (the API's money limits).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Till.TillSellRequest")]
 public sealed record TillSellRequest(
@@ -29,7 +33,10 @@ public sealed record TillSellRequest(
     Guid? Session = null,
     string? Table = null,
     Guid? Order = null,
-    ImmutableArray<PricedLine> Priced = default);
+    ImmutableArray<PricedLine> Priced = default,
+    string? CardQrId = null,
+    long? MaxSale = null,
+    long? MaxTopUp = null);
 
 /// <summary>
 /// Sells a till basket: prices it from the catalog, takes counted stock, and pays it through the card's wallet (sale lines
@@ -41,15 +48,20 @@ public sealed partial class TillCheckout(
     IGrainFactory grains,
     CatalogStore catalog,
     CardWallets cards,
+    CardStore cardRows,
     CashierRightsCache cashiers,
+    VenueProfileCache venues,
     LedgerWriter writer,
     Serializer serializer,
     ILogger<TillCheckout> logger)
 {
     /// <summary>
-    /// Sells the basket. Refusals: BAD_USER_INPUT (see <see cref="BasketPricer.Price"/>; a card-less sale not in cash or by
-    /// bank card; a basket limited to one asset with no card or with a complement), OUT_OF_STOCK, FORBIDDEN (cashier card),
-    /// UNKNOWN_CARD, CONFLICT (key reused with another basket), UNAVAILABLE (retry with the same key). Declines are results.
+    /// Sells the basket. Refusals: BAD_USER_INPUT (see <see cref="BasketPricer.Price"/> and <see cref="TillBasket.Classify"/>;
+    /// a card-less sale not in cash or by bank card; a basket limited to one asset with no card or with a complement; a
+    /// total over the limits), CARD_REQUIRED, BASKET_MIXES_BEHAVIOURS, WRONG_ASSET, CARD_PROOF_REQUIRED (emptying a card
+    /// without its printed secret), OUT_OF_STOCK, FORBIDDEN (cashier card), UNKNOWN_CARD, CONFLICT (key reused with another
+    /// basket), UNAVAILABLE (retry with the same key). Declines are results. Money given back (a deposit, a card emptied)
+    /// is a negative total.
     /// </summary>
     public async Task<PaymentResult> SellAsync(TillSellRequest request, CancellationToken cancellationToken = default)
     {
@@ -58,8 +70,26 @@ public sealed partial class TillCheckout(
         var products = prepriced ? request.Priced.Where(l => l.Product is not null).Select(l => l.Product!.Value) : lines.Select(l => l.Product);
         var menu = await catalog.MenuAsync(request.PointOfSale.Venue, request.PointOfSale.Code, [.. products.Distinct()], cancellationToken);
         var priced = prepriced ? request.Priced : BasketPricer.Price(lines, menu);
-        Cents.RequirePositive(priced.Sum(l => l.Amount), "basket total");
+        if (prepriced)
+        {
+            // An order pays lines or shares of what it owes: never nothing, never money back.
+            Cents.RequirePositive(priced.Sum(l => l.Amount), "basket total");
+        }
+
         var till = new TillSale(new TillContext(request.PointOfSale.Code, request.CashierUser, request.Session, request.Table, request.Order), priced);
+        var kind = TillBasket.Classify(priced, request.Card is not null, request.Complement, request.SecondCard is not null);
+        var total = BasketPricer.Total(priced);
+        var limit = kind == TillBasketKind.TopUp ? request.MaxTopUp : request.MaxSale;
+        if (limit is { } max && Math.Abs(total) > max)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, $"The basket's total is over this instance's limit ({max} cents).");
+        }
+
+        if (kind != TillBasketKind.Sale)
+        {
+            return await SettleOtherAsync(kind, request, till, total, cancellationToken);
+        }
+
         CheckPayment(request, till);
 
         var counted = menu.Where(m => m.Stock is not null).Select(m => m.Product).ToHashSet();
@@ -84,8 +114,10 @@ public sealed partial class TillCheckout(
         if (!result.Approved)
         {
             await catalog.ReleaseStockAsync(request.Key, cancellationToken);
+            return result;
         }
 
+        await RecordMembershipsAsync(request, till, menu, result, cancellationToken);
         return result;
     }
 
@@ -107,6 +139,84 @@ public sealed partial class TillCheckout(
         }
     }
 
+    // Each membership line extends the card holder's membership once per unit, under a key derived from the sale's, so a
+    // retried sale (replayed by the ledger) records nothing twice and completes what a crash may have left undone.
+    private async Task RecordMembershipsAsync(TillSellRequest request, TillSale till, IReadOnlyCollection<MenuItem> menu, PaymentResult paid, CancellationToken cancellationToken)
+    {
+        if (request.Card is not { } card || !till.Lines.Any(l => l.Kind == SaleLineKind.Membership))
+        {
+            return;
+        }
+
+        var row = await cardRows.FindByUidAsync(card, cancellationToken) ?? throw new DomainException(ErrorCodes.UnknownCard, "This card is not registered.");
+        var holder = grains.GetMembership(MembershipChecker.HolderOf(row), request.PointOfSale.Venue);
+        var channel = paid.PaidByCard > 0 ? MembershipChannel.Wallet : paid.ExternalMeans == PaymentMeans.BankCard ? MembershipChannel.BankCard : MembershipChannel.Cash;
+        for (var i = 0; i < till.Lines.Length; i++)
+        {
+            var line = till.Lines[i];
+            if (line.Kind != SaleLineKind.Membership || menu.FirstOrDefault(m => m.Product == line.Product)?.MembershipProduct is not { } product)
+            {
+                continue;
+            }
+
+            for (var unit = 0; unit < line.Quantity; unit++)
+            {
+                await holder.RecordAtTillAsync(new TillMembershipRequest(request.Key.Derive($"membership-{i}-{unit}"), new MembershipProductId(product), card, channel,
+                    line.UnitPrice, paid.OperationId), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Baskets that are not sales: through the card's counter doors (with the till's lines), or a cash deposit given back.</summary>
+    private async Task<PaymentResult> SettleOtherAsync(TillBasketKind kind, TillSellRequest request, TillSale till, long total, CancellationToken cancellationToken)
+    {
+        var venue = request.PointOfSale.Venue;
+        if (request.Card is not { } uid)
+        {
+            // Only a deposit given back goes without a card (TillBasket refused the others).
+            return await PayExternallyAsync(new SaleRequest(request.Key, venue, request.Cashier, BasketPricer.AsSaleLines(till.Lines), PaymentMeans.None, null, till),
+                request.Complement, till, TransactionKind.Refund, cancellationToken);
+        }
+
+        var card = grains.GetCard(uid);
+        switch (kind)
+        {
+            case TillBasketKind.DepositBack:
+                return FromMovement(await card.RefillAsync(new RefillRequest(request.Key, venue, request.Cashier, -total, PaymentMeans.None, null, till), cancellationToken),
+                    total, 0, PaymentMeans.None);
+            case TillBasketKind.TopUp:
+                var asset = till.Lines[0].OnlyAsset!.Value;
+                var profile = await venues.GetAsync(venue, cancellationToken);
+                if (profile.FindOwn(asset) is not { Archived: false, Kind: Assets.AssetKind.TLF or Assets.AssetKind.TNF or Assets.AssetKind.TIM })
+                {
+                    throw new DomainException(ErrorCodes.WrongAsset, "This top-up's asset is not an active TLF, TNF or TIM of the venue.");
+                }
+
+                return FromMovement(await card.RefillAsync(new RefillRequest(request.Key, venue, request.Cashier, total, request.Complement, asset, till), cancellationToken),
+                    total, total, request.Complement);
+            case TillBasketKind.Badge:
+                var badge = (await venues.GetAsync(venue, cancellationToken)).FindOwnActive(Assets.AssetKind.BDG)
+                    ?? throw new DomainException(ErrorCodes.WrongAsset, "The venue has no active badge asset.");
+                if (!await cashiers.IsCashierAtAsync(request.Cashier, venue, cancellationToken))
+                {
+                    throw new DomainException(ErrorCodes.Forbidden, "This card is not a cashier card of the venue.");
+                }
+
+                return FromMovement(await card.BadgeAsync(new BadgeRequest(request.Key, venue, badge.Id, till), cancellationToken), 0, 0, PaymentMeans.None);
+            default:
+                var presence = request.CardQrId is { Length: > 0 } qr ? CardPresence.Secret(qr) : null;
+                var refund = await card.RefundAsync(new RefundRequest(request.Key, venue, request.Cashier, null, presence, till), cancellationToken);
+                var taken = refund.Movements.Sum(m => m.Amount);
+                return new PaymentResult(refund.Approved, refund.Reason, -taken, 0, 0, -refund.CashReturned, refund.CashReturned > 0 ? PaymentMeans.Cash : PaymentMeans.None,
+                    0, refund.Movements, refund.Balances, refund.OperationId, refund.At);
+        }
+    }
+
+    private static PaymentResult FromMovement(MovementResult moved, long total, long external, PaymentMeans means) =>
+        moved.Approved
+            ? new PaymentResult(true, DeclineReason.None, total, 0, 0, external, means, 0, moved.Movements, moved.Balances, moved.OperationId, moved.At)
+            : new PaymentResult(false, moved.Reason, 0, 0, 0, 0, PaymentMeans.None, 0, [], moved.Balances, null, moved.At);
+
     private async Task<PaymentResult> PayAsync(TillSellRequest request, TillSale till, CancellationToken cancellationToken)
     {
         var venue = request.PointOfSale.Venue;
@@ -119,23 +229,25 @@ public sealed partial class TillCheckout(
                 : await (await cards.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(sale, card, cancellationToken);
         }
 
-        return await PayExternallyAsync(sale, request.Complement, till, cancellationToken);
+        return await PayExternallyAsync(sale, request.Complement, till, TransactionKind.Sale, cancellationToken);
     }
 
     // No wallet takes part, so no grain is the single writer here: the ledger's unique key makes a retry replay the first answer.
-    private async Task<PaymentResult> PayExternallyAsync(SaleRequest sale, PaymentMeans means, TillSale till, CancellationToken cancellationToken)
+    // A deposit given back in cash is the same with kind Refund: money out of the drawer, its lines negative.
+    private async Task<PaymentResult> PayExternallyAsync(SaleRequest sale, PaymentMeans means, TillSale till, TransactionKind kind, CancellationToken cancellationToken)
     {
         if (!await cashiers.IsCashierAtAsync(sale.Cashier, sale.Venue, cancellationToken))
         {
             throw new DomainException(ErrorCodes.Forbidden, "This card is not a cashier card of the venue.");
         }
 
-        var total = Basket.Total(sale.Lines);
+        var total = BasketPricer.Total(till.Lines);
         var hash = ExternalHash(sale, means);
         var opId = Guid.CreateVersion7();
         var result = new PaymentResult(true, DeclineReason.None, total, 0, 0, total, means, 0, [], [], opId, DateTimeOffset.UtcNow);
-        var rows = TillSaleRows.For(till, [], new CardUid("00000000"), [], null, total, means);
-        var entry = new LedgerEntry(opId, sale.Key, hash, TransactionKind.Sale, [], [], serializer.SerializeToArray(result), sale.Venue, null, total, means, rows);
+        var rows = new TillRows(till.Context, SaleLineAllocator.Allocate(till.Lines,
+            [new PaymentPart(means == PaymentMeans.BankCard ? SaleLineMeans.BankCard : SaleLineMeans.Cash, null, null, total)]));
+        var entry = new LedgerEntry(opId, sale.Key, hash, kind, [], [], serializer.SerializeToArray(result), sale.Venue, null, Math.Abs(total), means, rows);
         LedgerCommit commit;
         try
         {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using TiBillet.Grains.Assets;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Ledger;
+using TiBillet.Grains.Till;
 using TiBillet.Grains.Venues;
 
 namespace TiBillet.Grains.Wallets;
@@ -16,12 +17,19 @@ public static class CounterPlanner
     public static byte[] CheckRefill(WalletId wallet, RefillRequest request, CardUid? card)
     {
         Cents.RequirePositive(request.Amount);
-        if (request.Means is not (PaymentMeans.Cash or PaymentMeans.BankCard))
+        var depositBack = request.Till is { } till && till.Lines.All(l => l.Kind == Till.SaleLineKind.DepositReturn) && request.Means == PaymentMeans.None;
+        if (request.Means is not (PaymentMeans.Cash or PaymentMeans.BankCard) && !depositBack)
         {
             throw new DomainException(ErrorCodes.BadUserInput, "A counter top-up is paid in cash or by bank card.");
         }
 
-        return new RequestHasher("refill").Add(wallet).Add(request.Venue).Add(request.Cashier).Add(request.Amount).Add(request.Means).Add(request.Asset).Add(card).Finish();
+        if (request.Till is not null && card is null)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A till top-up names its card.");
+        }
+
+        using var hasher = new RequestHasher("refill").Add(wallet).Add(request.Venue).Add(request.Cashier).Add(request.Amount).Add(request.Means).Add(request.Asset).Add(card);
+        return hasher.AddTill(request.Till).Finish();
     }
 
     /// <summary>Whether the refill names an asset the venue does not own, which the grain must then look up.</summary>
@@ -43,7 +51,8 @@ public static class CounterPlanner
                 _ => throw new DomainException(ErrorCodes.Forbidden, "Only the issuing venue refills its local assets."),
             }
             : profile.FindOwnActive(AssetKind.TLF) ?? throw new DomainException(ErrorCodes.NotFound, "The venue has no active TLF to refill.");
-        if (asset.Kind is not (AssetKind.TLF or AssetKind.TNF))
+        // A till's top-up product may sell the venue's time currency too; the counter's own top-up stays with TLF and TNF.
+        if (asset.Kind is not (AssetKind.TLF or AssetKind.TNF) && !(asset.Kind == AssetKind.TIM && request.Till is not null))
         {
             throw new DomainException(ErrorCodes.BadUserInput, "Only TLF and TNF are refilled at a counter.");
         }
@@ -53,7 +62,11 @@ public static class CounterPlanner
             throw new DomainException(ErrorCodes.Conflict, "This asset is archived.");
         }
 
-        return WalletPlans.Credit(wallet, TransactionKind.Refill, asset, request.Amount, request.Venue, card, at, request.Amount, request.Means);
+        var external = request.Means == PaymentMeans.None ? 0 : request.Amount;
+        var plan = WalletPlans.Credit(wallet, TransactionKind.Refill, asset, request.Amount, request.Venue, card, at, external, request.Means);
+        return request.Till is { } till
+            ? plan with { Operation = plan.Operation! with { Till = Till.TillCounterRows.Credit(till, asset.Id, card!.Value, request.Amount, request.Means) } }
+            : plan;
     }
 
     /// <summary>The request's kind (refund with an amount, void without) and hash. BAD_USER_INPUT for a non-positive amount.</summary>
@@ -65,8 +78,13 @@ public static class CounterPlanner
         }
 
         var kind = request.Amount is null ? TransactionKind.Void : TransactionKind.Refund;
-        var hash = new RequestHasher(kind == TransactionKind.Void ? "void" : "refund").Add(wallet).Add(request.Venue).Add(request.Cashier).Add(request.Amount).Add(card).Finish();
-        return (kind, hash);
+        if (request.Till is not null && (card is null || request.Amount is not null))
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A till empties a card it names, of everything refundable.");
+        }
+
+        using var hasher = new RequestHasher(kind == TransactionKind.Void ? "void" : "refund").Add(wallet).Add(request.Venue).Add(request.Cashier).Add(request.Amount).Add(card);
+        return (kind, hasher.AddTill(request.Till).Finish());
     }
 
     /// <summary>
@@ -76,6 +94,7 @@ public static class CounterPlanner
     public static WalletPlan<RefundResult> PlanRefund(WalletView wallet, VenuePaymentProfile profile, RefundRequest request, CardUid? card, DateTimeOffset at)
     {
         var lines = ImmutableArray.CreateBuilder<LedgerLine>();
+        var parts = new List<(AssetId, long, bool)>();
         long cash = 0, burned = 0, owed = 0;
         if (request.Amount is { } amount)
         {
@@ -111,7 +130,8 @@ public static class CounterPlanner
         var opId = Guid.CreateVersion7();
         var kind = request.Amount is null ? TransactionKind.Void : TransactionKind.Refund;
         var result = new RefundResult(true, DeclineReason.None, cash, burned, owed, WalletPlans.Movements(built), WalletPlans.BalancesAfter(wallet.Balances, wallet.Id, built), opId, at);
-        return WalletPlan<RefundResult>.Submit(new PlannedOperation(opId, kind, built, request.Venue, card, cash, cash > 0 ? PaymentMeans.Cash : PaymentMeans.None), result);
+        var rows = request.Till is { } till ? Till.TillCounterRows.Emptied(till, parts, card!.Value) : null;
+        return WalletPlan<RefundResult>.Submit(new PlannedOperation(opId, kind, built, request.Venue, card, cash, cash > 0 ? PaymentMeans.Cash : PaymentMeans.None, rows), result);
 
         WalletPlan<RefundResult> Declined(DeclineReason reason) =>
             WalletPlan<RefundResult>.Decline(new RefundResult(false, reason, 0, 0, 0, [], WalletPlans.Snapshot(wallet.Balances), null, at));
@@ -139,11 +159,21 @@ public static class CounterPlanner
             {
                 cash += value;
             }
+
+            parts.Add((asset, value, cashRefund));
         }
     }
 
-    public static byte[] BadgeHash(WalletId wallet, BadgeRequest request, CardUid? card) =>
-        new RequestHasher("badge").Add(wallet).Add(request.Venue).Add(request.Badge).Add(card).Finish();
+    public static byte[] BadgeHash(WalletId wallet, BadgeRequest request, CardUid? card)
+    {
+        if (request.Till is not null && card is null)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "A till badge names its card.");
+        }
+
+        using var hasher = new RequestHasher("badge").Add(wallet).Add(request.Venue).Add(request.Badge).Add(card);
+        return hasher.AddTill(request.Till).Finish();
+    }
 
     /// <summary>A movement of 0 of the venue's badge asset to the venue. BAD_USER_INPUT unless it is an active BDG of the venue.</summary>
     public static WalletPlan<MovementResult> PlanBadge(WalletView wallet, VenuePaymentProfile profile, BadgeRequest request, CardUid? card, DateTimeOffset at)
@@ -153,6 +183,9 @@ public static class CounterPlanner
             throw new DomainException(ErrorCodes.BadUserInput, "Not an active badge asset of this venue.");
         }
 
-        return WalletPlans.Movement(wallet, TransactionKind.Badge, [new LedgerLine(request.Badge, 0, wallet.Id, profile.Wallet)], request.Venue, card, at);
+        var plan = WalletPlans.Movement(wallet, TransactionKind.Badge, [new LedgerLine(request.Badge, 0, wallet.Id, profile.Wallet)], request.Venue, card, at);
+        return request.Till is { } till
+            ? plan with { Operation = plan.Operation! with { Till = Till.TillCounterRows.Badged(till, request.Badge, card!.Value) } }
+            : plan;
     }
 }

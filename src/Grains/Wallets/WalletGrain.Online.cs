@@ -56,13 +56,20 @@ public sealed partial class WalletGrain
             hasher.Add(m.Asset.Value.ToString()).Add(m.Amount);
         }
 
+        // A till's void: its lines, so the same key with other lines is a conflict (nothing added without, old hashes stay).
+        foreach (var row in request.Till?.Rows ?? [])
+        {
+            hasher.Add(row.VoidsLine).Add(row.Amount);
+        }
+
         var hash = hasher.Finish();
         return RunAsync(request.Key, hash, () =>
         {
             // The venue's wallet is debited as a delta in the batch; its stored balance may not go below zero, so a venue that
             // has already paid out the money is refused by the database rather than overdrawn.
             var lines = request.Paid.Select(m => new LedgerLine(m.Asset, m.Amount, m.To, _id)).ToImmutableArray();
-            return Task.FromResult(WalletPlans.Movement(View, TransactionKind.Refund, lines, request.Venue, null, DateTimeOffset.UtcNow));
+            var plan = WalletPlans.Movement(View, TransactionKind.Refund, lines, request.Venue, null, DateTimeOffset.UtcNow);
+            return Task.FromResult(request.Till is { } till ? plan with { Operation = plan.Operation! with { Till = till } } : plan);
         }, cancellationToken);
     }
 }

@@ -108,10 +108,11 @@ public sealed record JointPaymentOutcome(JointPaymentStatus Status, PaymentResul
 
 /// <summary>
 /// A top-up at a counter, paid in cash or by bank card. <see cref="Asset"/> defaults to the venue's active TLF; only the
-/// issuing venue refills its own TLF or TNF, and FED is never refilled at a counter.
+/// issuing venue refills its own TLF or TNF, and FED is never refilled at a counter. <see cref="Till"/>: a till's top-up
+/// product (its time currency too), or a deposit given back onto the card (means None), stored as sale lines with it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.RefillRequest")]
-public sealed record RefillRequest(IdempotencyKey Key, VenueId Venue, CardUid Cashier, long Amount, PaymentMeans Means, AssetId? Asset = null);
+public sealed record RefillRequest(IdempotencyKey Key, VenueId Venue, CardUid Cashier, long Amount, PaymentMeans Means, AssetId? Asset = null, Till.TillSale? Till = null);
 
 /// <summary>
 /// Money given back at a counter. With an <see cref="Amount"/>: a refund of that much cash from the venue's own TLF, then
@@ -119,7 +120,7 @@ public sealed record RefillRequest(IdempotencyKey Key, VenueId Venue, CardUid Ca
 /// <see cref="Presence"/>: how the card was shown at the counter; without it the card refuses (CARD_PROOF_REQUIRED).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.RefundRequest")]
-public sealed record RefundRequest(IdempotencyKey Key, VenueId Venue, CardUid Cashier, long? Amount = null, Cards.CardPresence? Presence = null);
+public sealed record RefundRequest(IdempotencyKey Key, VenueId Venue, CardUid Cashier, long? Amount = null, Cards.CardPresence? Presence = null, Till.TillSale? Till = null);
 
 /// <summary>
 /// The answer to a refund or void: <see cref="CashReturned"/> to hand over, <see cref="Burned"/> local money destroyed
@@ -139,7 +140,7 @@ public sealed record RefundResult(
 
 /// <summary>A punch-clock badge event: a movement of 0 of the venue's BDG asset to the venue.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.BadgeRequest")]
-public sealed record BadgeRequest(IdempotencyKey Key, VenueId Venue, AssetId Badge);
+public sealed record BadgeRequest(IdempotencyKey Key, VenueId Venue, AssetId Badge, Till.TillSale? Till = null);
 
 /// <summary>A wallet-to-wallet transfer of one asset.</summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.TransferRequest")]
@@ -182,6 +183,9 @@ public sealed record MovementResult(
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.OnlineSaleRequest")]
 public sealed record OnlineSaleRequest(IdempotencyKey Key, VenueId Venue, ImmutableArray<SaleLine> Lines);
 
-/// <summary>A sale given back: each of <see cref="Paid"/> (the sale's movements, this wallet to the venue) moved back.</summary>
+/// <summary>
+/// A sale given back: each of <see cref="Paid"/> (the sale's movements, this wallet to the venue) moved back. <see cref="Till"/>:
+/// the void lines of a till, stored with it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Wallets.SaleReturnRequest")]
-public sealed record SaleReturnRequest(IdempotencyKey Key, VenueId Venue, ImmutableArray<AssetMovement> Paid);
+public sealed record SaleReturnRequest(IdempotencyKey Key, VenueId Venue, ImmutableArray<AssetMovement> Paid, Till.TillRows? Till = null);

@@ -64,7 +64,7 @@ public sealed class CatalogFields : IQueryFields, IMutationFields
                 var placements = (input.Placements ?? []).Select(p => new Placement(p.PointOfSaleId, p.Price, p.Position)).ToList();
                 return await c.Grains().GetCatalog(venue).SaveProductAsync(new SaveProductRequest(
                     input.ProductId ?? Guid.CreateVersion7(), input.CategoryId, input.Name, input.Behaviour, input.VatRate,
-                    input.AssetId is null ? null : AssetId.Parse(input.AssetId), input.AllowNegativeStock, [.. placements]), c.CancellationToken);
+                    input.AssetId is null ? null : AssetId.Parse(input.AssetId), input.AllowNegativeStock, [.. placements], input.MembershipProductId), c.CancellationToken);
             });
 
         mutation.Field<NonNullGraphType<ProductGraphType>>("archiveProduct")

@@ -47,6 +47,7 @@ public sealed class ProductGraphType : ObjectGraphType<ProductDetails>
         Field<NonNullGraphType<BooleanGraphType>>("allowNegativeStock").Resolve(c => c.Source.AllowNegativeStock);
         Field<NonNullGraphType<BooleanGraphType>>("archived").Resolve(c => c.Source.Archived);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PlacementGraphType>>>>("placements").Resolve(c => c.Source.Placements);
+        Field<GuidGraphType>("membershipProductId").Description("The membership a MEMBERSHIP product sells.").Resolve(c => c.Source.MembershipProduct);
     }
 }
 

@@ -41,6 +41,7 @@ public sealed class SaveProductInputGraphType : InputObjectGraphType<SaveProduct
         Field<IdGraphType>("assetId").Description("A sale: payable only in this asset. A top-up: the asset credited.");
         Field<BooleanGraphType>("allowNegativeStock").Description("Stock may go below zero (default false).");
         Field<ListGraphType<NonNullGraphType<PlacementInputGraphType>>>("placements").Description("The tills that sell it; replaces the earlier list.");
+        Field<GuidGraphType>("membershipProductId").Description("A MEMBERSHIP product: the venue's membership product it sells (required for it, refused for others).");
     }
 }
 

@@ -46,6 +46,8 @@ public sealed class SaveProductInput
     public bool AllowNegativeStock { get; set; }
 
     public List<PlacementInput>? Placements { get; set; }
+
+    public Guid? MembershipProductId { get; set; }
 }
 
 /// <summary>The <c>archiveProduct</c> mutation's input.</summary>

@@ -39,6 +39,8 @@ public sealed class SellInput
     public string? TableId { get; set; }
 
     public Guid? OrderId { get; set; }
+
+    public string? CardQrId { get; set; }
 }
 
 public sealed class SellLineInputGraphType : InputObjectGraphType<SellLineInput>
@@ -69,5 +71,6 @@ public sealed class SellInputGraphType : InputObjectGraphType<SellInput>
         Field<StringGraphType>("secondCardUid");
         Field<StringGraphType>("tableId");
         Field<GuidGraphType>("orderId");
+        Field<StringGraphType>("cardQrId").Description("The secret printed on the card: the proof an EMPTY_CARD basket needs, as refund's.");
     }
 }

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.Options;
 using TiBillet.Grains.Closures;
 using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
@@ -7,6 +8,7 @@ using TiBillet.Grains.Ledger;
 using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Till;
 using TiBillet.Grains.Wallets;
+using TiBillet.GraphQL.Limits;
 using TiBillet.GraphQL.Wallets;
 
 namespace TiBillet.GraphQL.Till;
@@ -18,7 +20,10 @@ public sealed class TillMutations : IMutationFields
         mutation.Field<NonNullGraphType<PaymentResultGraphType>>("sell")
             .Description("Sells a basket of the till's products (venue CASHIER); the till prices it. Paid by a card (a remainder in CASH, by BANK_CARD or "
                          + "a SECOND_CARD), or with no card wholly in CASH or by BANK_CARD. Each line is stored with the ledger operation, in the same "
-                         + "transaction. OUT_OF_STOCK when a counted product runs short; the same key replays the first answer.")
+                         + "transaction. OUT_OF_STOCK when a counted product runs short; the same key replays the first answer. By behaviour: sales, "
+                         + "memberships (extend the card holder's membership) and deposit returns mix in one sale; deposits alone go back onto the card or "
+                         + "in cash (negative total); TOP_UP lines (one asset) credit the card, paid in CASH or by BANK_CARD; EMPTY_CARD (with cardQrId) and "
+                         + "BADGE stand alone. CARD_REQUIRED, BASKET_MIXES_BEHAVIOURS, WRONG_ASSET; totals within MoneyLimitsOptions (MaxTopUp for top-ups).")
             .Argument<NonNullGraphType<SellInputGraphType>>("input")
             .RequirePolicy(Policies.Staff)
             .ResolveAsync(async c =>
@@ -27,13 +32,14 @@ public sealed class TillMutations : IMutationFields
                 var pos = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
                 await c.RequireCounterAsync(pos.Venue);
                 var user = c.Caller().StaffUserId()!.Value;
+                var limits = c.Service<IOptions<MoneyLimitsOptions>>().Value;
                 var session = await c.Service<TillDayStore>().OpenSessionOfAsync(pos.Venue, user, c.CancellationToken);
                 var request = new TillSellRequest(
                     IdempotencyScope.ForVenue(pos.Venue, input.IdempotencyKey), pos, CardUid.Parse(input.CashierUid), user.ToString(),
                     [.. input.Lines.Select(l => new SellLine(l.ProductId, l.Quantity, l.UnitPrice, l.Label))],
                     input.CardUid is null ? null : CardUid.Parse(input.CardUid), input.Complement ?? PaymentMeans.None,
                     input.SecondCardUid is null ? null : CardUid.Parse(input.SecondCardUid),
-                    session?.Id, TableId(input.TableId), input.OrderId);
+                    session?.Id, TableId(input.TableId), input.OrderId, input.CardQrId?.Trim(), limits.MaxSale, limits.MaxTopUp);
                 return await c.Service<TillCheckout>().SellAsync(request, c.CancellationToken);
             });
 

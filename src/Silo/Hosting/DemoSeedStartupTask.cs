@@ -59,7 +59,7 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
         // A fixed id: the insert of an existing product changes nothing.
         await memberships.InsertProductAsync(new MembershipProduct(Membership, Venue, "Adhésion annuelle", MembershipDuration.CalendarYear, 1500, false,
             "Europe/Paris", false, DateTimeOffset.UtcNow), cancellationToken);
-        await SeedMenuAsync(cancellationToken);
+        await SeedMenuAsync(tlf, cancellationToken);
 
         for (var n = 1; n <= CustomerCards; n++)
         {
@@ -86,9 +86,12 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
         public static readonly Guid Fries = new("0d0c0000-0000-4000-8000-000000000201");
         public static readonly Guid Burger = new("0d0c0000-0000-4000-8000-000000000202");
         public static readonly Guid CupBack = new("0d0c0000-0000-4000-8000-000000000103");
+        public static readonly Guid Counter = new("0d0c0000-0000-4000-8000-000000000003");
+        public static readonly Guid TopUp = new("0d0c0000-0000-4000-8000-000000000301");
+        public static readonly Guid MembershipLine = new("0d0c0000-0000-4000-8000-000000000302");
     }
 
-    private async Task SeedMenuAsync(CancellationToken cancellationToken)
+    private async Task SeedMenuAsync(AssetId tlf, CancellationToken cancellationToken)
     {
         var catalog = grains.GetCatalog(Venue);
         await catalog.SaveCategoryAsync(new SaveCategoryRequest(Menu.Drinks, "Boissons", 2000, "bar"), cancellationToken);
@@ -113,6 +116,12 @@ public sealed partial class DemoSeedStartupTask(IGrainFactory grains, Membership
         {
             await tables.SaveTableAsync($"t{n}", $"Table {n}", cancellationToken);
         }
+        // The counter's own lines: a top-up of the venue's euro (placed at 0: the cashier types the amount) and the membership.
+        await catalog.SaveCategoryAsync(new SaveCategoryRequest(Menu.Counter, "Caisse", 0, null), cancellationToken);
+        await catalog.SaveProductAsync(new SaveProductRequest(Menu.TopUp, Menu.Counter, "Recharge", ProductBehaviour.TopUp, null, tlf, false,
+            [new Placement(Bar.Code, 0, products.Length + 1)]), cancellationToken);
+        await catalog.SaveProductAsync(new SaveProductRequest(Menu.MembershipLine, Menu.Counter, "Adhésion annuelle", ProductBehaviour.Membership, null, null, false,
+            [new Placement(Bar.Code, 1500, products.Length + 2)], Membership.Value), cancellationToken);
     }
 
     private static async Task<AssetId> EnsureAssetAsync(IVenueGrain venue, VenueDetails details, AssetKind kind, string name, CancellationToken cancellationToken)
