@@ -78,8 +78,9 @@ public static class BasketPricer
         return result;
     }
 
-    /// <summary>The lines' total (negative for deposits given back); BAD_USER_INPUT on overflow.</summary>
-    public static long Total(IEnumerable<PricedLine> lines) => lines.Aggregate(0L, (sum, l) => Cents.Add(sum, Cents.Multiply(l.Quantity, l.UnitPrice)));
+    /// <summary>The lines' total (negative for deposits given back; a line paid in part counts its part); BAD_USER_INPUT on overflow.</summary>
+    public static long Total(IEnumerable<PricedLine> lines) =>
+        lines.Aggregate(0L, (sum, l) => Cents.Add(sum, l.Part ?? Cents.Multiply(l.Quantity, l.UnitPrice)));
 
     /// <summary>
     /// The basket as the wallet's rules see it: its lines when none is negative or partly paid, else one line of the net

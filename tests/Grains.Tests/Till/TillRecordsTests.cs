@@ -22,7 +22,7 @@ public sealed class TillRecordsTests(ClusterFixture fixture)
     [
         Context, Beer, Row, new TillSale(Context, [Beer]), new TillRows(Context, [Row]),
         new TillSellRequest(new IdempotencyKey("k"), new PointOfSaleId(new VenueId("cafe"), "bar"), new CardUid("04A2B3C4"), "user-1", [new SellLine(Guid.NewGuid(), 1)],
-            new CardUid("04A2B3C5"), PaymentMeans.Cash, null, null, null, null, CardQrId: "qr", MaxSale: 1000, MaxTopUp: 2000),
+            new CardUid("04A2B3C5"), PaymentMeans.Cash, null, null, null, null, Priced: [], CardQrId: "qr", MaxSale: 1000, MaxTopUp: 2000),
         new TillVoidRequest(new IdempotencyKey("k"), [1, 2], "spilled", "user-1"),
         new VoidedLine(1, 350, SaleLineMeans.Cash, null, null, Guid.NewGuid()),
         new StoredSaleLine(1, Guid.NewGuid(), Context, Row, DateTimeOffset.UnixEpoch, true, "k#void-1"),

@@ -113,7 +113,10 @@ public sealed class FrozenSiloTests
         }
 
         Assert.All(answers, code => Assert.Equal("UNAVAILABLE", code));
-        var refusals = victim.Output.Split('\n').Count(l => l.Contains("activation was stale", StringComparison.Ordinal));
+        // The silo's log is read from its stdout asynchronously: give the last lines a moment to arrive.
+        int StaleLines() => victim.Output.Split('\n').Count(l => l.Contains("activation was stale", StringComparison.Ordinal));
+        await WaitUntilAsync(() => Task.FromResult(StaleLines() >= cards.Count), TimeSpan.FromSeconds(15), ct);
+        var refusals = StaleLines();
         Assert.Equal(cards.Count, refusals);
         foreach (var key in staleKeys.Values)
         {
