@@ -203,6 +203,7 @@ public sealed partial class PointOfSaleGrain(
 
             return current.Pending switch
             {
+                { Kind: PendingRequestKind.Payment, Order: { } order } payment => await PayOrderAsync(current, tap, uid, cashier, payment, order, cancellationToken),
                 { Kind: PendingRequestKind.Payment } payment => await PayAsync(current, tap, uid, cashier, payment, cancellationToken),
                 { Kind: PendingRequestKind.TopUp } topUp => await TopUpAsync(current, tap, card, cashier, topUp, cancellationToken),
                 _ => (await BalanceAsync(tap, card, cancellationToken), current),
