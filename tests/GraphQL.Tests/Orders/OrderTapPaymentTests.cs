@@ -171,6 +171,24 @@ public sealed class OrderTapPaymentTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task Lines_paid_at_the_counter_meanwhile_make_the_tap_a_refusal_that_moves_no_money()
+    {
+        var till = await TillAsync();
+        var card = await till.Net.FundedCardAsync(5000);
+        var order = await ServedOrderAsync(till, "t6");
+        await RequestAsync(till.Net, order);
+        await PayAsync(till.Net, order, complement: "CASH");
+        var operations = await OperationsAsync(till.Net);
+
+        var tap = await TapAsync(till, card);
+
+        Assert.Equal("REFUSED", Str(tap, "outcome"));
+        Assert.Equal(5000, await till.Net.TlfBalanceAsync(card));
+        Assert.Equal(operations, await OperationsAsync(till.Net));
+        Assert.Equal(2, await SaleLinesOfAsync(order));
+    }
+
+    [Fact]
     public async Task Another_venue_s_cashier_a_device_or_a_door_till_cannot_ask_and_nothing_is_pending()
     {
         var till = await TillAsync();
