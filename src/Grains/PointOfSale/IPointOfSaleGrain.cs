@@ -39,6 +39,15 @@ public interface IPointOfSaleGrain : IGrainWithStringKey
     Task<PointOfSaleDetails> RequestPaymentAsync(RequestPaymentRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Makes a payment of an order (its named lines, all its unpaid lines, or the next equal share) the pending request,
+    /// replacing any other; the next customer tap pays it through the order grain under the request's key. The same key while
+    /// the request waits changes nothing. NOT_FOUND for an order of another venue; the order's own refusals (ALREADY_PAID,
+    /// CONFLICT while a payment is in doubt or for a key already used, BAD_USER_INPUT for a bad share count); CONFLICT at a door.
+    /// </summary>
+    [Alias("RequestOrderPaymentAsync")]
+    Task<PointOfSaleDetails> RequestOrderPaymentAsync(RequestOrderPaymentRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Makes a top-up the pending request, replacing any other. BAD_USER_INPUT for an amount that is not positive or a
     /// means other than cash or bank card; CONFLICT at a door.
     /// </summary>

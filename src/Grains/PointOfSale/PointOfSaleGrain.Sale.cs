@@ -27,19 +27,20 @@ public sealed partial class PointOfSaleGrain
             return (approved, current with { Pending = null });
         }
 
-        var message = paid.Reason switch
-        {
-            DeclineReason.InsufficientFunds => $"Insufficient funds: {Cents.Format(paid.Shortfall)} missing.",
-            DeclineReason.CardLost => "This card was declared lost.",
-            DeclineReason.CardBlocked => "This card is blocked.",
-            _ => "Payment declined.",
-        };
-        var declined = Result(tap, TapOutcome.Declined, message) with
+        var declined = Result(tap, TapOutcome.Declined, DeclineMessage(paid)) with
         {
             Amount = payment.Amount, Balances = balances, DeclineReason = paid.Reason, Shortfall = paid.Shortfall, RequestId = payment.Id,
         };
         return (declined, current);
     }
+
+    private static string DeclineMessage(PaymentResult paid) => paid.Reason switch
+    {
+        DeclineReason.InsufficientFunds => $"Insufficient funds: {Cents.Format(paid.Shortfall)} missing.",
+        DeclineReason.CardLost => "This card was declared lost.",
+        DeclineReason.CardBlocked => "This card is blocked.",
+        _ => "Payment declined.",
+    };
 
     private async Task<(TapResult, PointOfSaleDetails)> TopUpAsync(
         PointOfSaleDetails current, Tap tap, ICardGrain card, CardUid cashier, PendingRequest topUp, CancellationToken cancellationToken)

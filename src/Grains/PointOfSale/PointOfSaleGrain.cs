@@ -13,7 +13,8 @@ namespace TiBillet.Grains.PointOfSale;
 /// <summary>
 /// A till. Not reentrant: a tap runs to its end (money moved, state stored) before the next one starts, so two taps can
 /// never both serve one pending request. Only observer subscriptions interleave (they touch nothing else). What a
-/// customer tap does lives beside it: at a counter in PointOfSaleGrain.Sale.cs, at a door in PointOfSaleGrain.Door.cs.
+/// customer tap does lives beside it: at a counter in PointOfSaleGrain.Sale.cs (an order's bill in PointOfSaleGrain.Order.cs), at a
+/// door in PointOfSaleGrain.Door.cs.
 /// </summary>
 public sealed partial class PointOfSaleGrain(
     [PersistentState("pointOfSale", StorageNames.Configuration)] IPersistentState<PointOfSaleState> state,
@@ -203,6 +204,7 @@ public sealed partial class PointOfSaleGrain(
 
             return current.Pending switch
             {
+                { Kind: PendingRequestKind.Payment, Order: { } order } payment => await PayOrderAsync(current, tap, uid, cashier, payment, order, cancellationToken),
                 { Kind: PendingRequestKind.Payment } payment => await PayAsync(current, tap, uid, cashier, payment, cancellationToken),
                 { Kind: PendingRequestKind.TopUp } topUp => await TopUpAsync(current, tap, card, cashier, topUp, cancellationToken),
                 _ => (await BalanceAsync(tap, card, cancellationToken), current),

@@ -18,6 +18,7 @@ namespace TiBillet.Grains.PointOfSale;
 /// <param name="RequestId">The pending request this tap served or was declined for.</param>
 /// <param name="OperationId">The ledger operation that moved the money.</param>
 /// <param name="Door">At a door till: the ticket found (or why none was), null otherwise.</param>
+/// <param name="Order">The order a pending order payment was for (paid or declined), null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.PointOfSale.TapResult")]
 public sealed record TapResult(
     string TapId,
@@ -35,4 +36,5 @@ public sealed record TapResult(
     Guid? RequestId,
     Guid? OperationId,
     DateTimeOffset At,
-    DoorAdmission? Door = null);
+    DoorAdmission? Door = null,
+    Guid? Order = null);

@@ -6,8 +6,10 @@ using TiBillet.Grains.Common;
 using TiBillet.Grains.Identity;
 using TiBillet.Grains.Ledger;
 using TiBillet.Grains.Orders;
+using TiBillet.Grains.PointOfSale;
 using TiBillet.Grains.Till;
 using TiBillet.Grains.Wallets;
+using TiBillet.GraphQL.PointOfSale;
 
 namespace TiBillet.GraphQL.Orders;
 
@@ -125,6 +127,24 @@ public sealed class OrderFields : IQueryFields, IMutationFields
                     session?.Id, Ids(input.LineIds), input.Shares, input.CardUid is null ? null : CardUid.Parse(input.CardUid),
                     input.Complement ?? PaymentMeans.None, input.SecondCardUid is null ? null : CardUid.Parse(input.SecondCardUid));
                 return await c.Grains().GetOrder(input.OrderId).PayAsync(request, c.CancellationToken);
+            });
+
+        mutation.Field<NonNullGraphType<PointOfSaleGraphType>>("requestOrderPayment")
+            .Description("Makes an order's payment (its named lines, all unpaid lines, or the next equal share) what the next customer tap at a SALE till "
+                         + "pays, replacing any pending request (venue CASHIER). The tap pays through the order as payOrder does, under this key; "
+                         + "a declined tap frees the lines and the request waits for another card. CONFLICT at a door; the order's refusals as payOrder's.")
+            .Argument<NonNullGraphType<RequestOrderPaymentInputGraphType>>("input")
+            .RequirePolicy(Policies.Staff)
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<RequestOrderPaymentInput>("input");
+                var pos = PointOfSaleId.Parse(input.VenueId, input.PointOfSaleId);
+                await c.RequireCounterAsync(pos.Venue);
+                var user = c.Caller().StaffUserId()!.Value;
+                var session = await c.Service<TillDayStore>().OpenSessionOfAsync(pos.Venue, user, c.CancellationToken);
+                var request = new RequestOrderPaymentRequest(input.OrderId, Ids(input.LineIds), input.Shares,
+                    IdempotencyScope.ForVenue(pos.Venue, input.IdempotencyKey), user.ToString(), session?.Id);
+                return await c.Grains().GetPointOfSale(pos).RequestOrderPaymentAsync(request, c.CancellationToken);
             });
     }
 

@@ -85,6 +85,21 @@ public sealed class PayOrderInput
     public string? SecondCardUid { get; set; }
 }
 
+public sealed class RequestOrderPaymentInput
+{
+    public string IdempotencyKey { get; set; } = "";
+
+    public string VenueId { get; set; } = "";
+
+    public string PointOfSaleId { get; set; } = "";
+
+    public Guid OrderId { get; set; }
+
+    public List<Guid>? LineIds { get; set; }
+
+    public int? Shares { get; set; }
+}
+
 public sealed class TransferOrderInput
 {
     public string VenueId { get; set; } = "";
@@ -189,6 +204,20 @@ public sealed class PayOrderInputGraphType : InputObjectGraphType<PayOrderInput>
         Field<StringGraphType>("cardUid").Description("As sell: the paying card; without it CASH or BANK_CARD (complement).");
         Field<PaymentMeansGraphType>("complement");
         Field<StringGraphType>("secondCardUid");
+    }
+}
+
+public sealed class RequestOrderPaymentInputGraphType : InputObjectGraphType<RequestOrderPaymentInput>
+{
+    public RequestOrderPaymentInputGraphType()
+    {
+        Name = "RequestOrderPaymentInput";
+        Description = "An order's payment for the next customer tap at a till: named lines, all unpaid lines, or the next equal share.";
+        Field<NonNullGraphType<StringGraphType>>("idempotencyKey").Description("The key of the order's payment: asking again with it while the request waits changes nothing.");
+        PointOfSale.PointOfSaleInputFields.AddIds(this);
+        Field<NonNullGraphType<GuidGraphType>>("orderId");
+        Field<ListGraphType<NonNullGraphType<GuidGraphType>>>("lineIds").Description("The lines to pay; none: every unpaid line (or, with shares, the next equal share).");
+        Field<IntGraphType>("shares").Description("Pay the next of this many equal shares of what is left (2 to 50).");
     }
 }
 

@@ -18,5 +18,11 @@ public sealed class PendingRequestGraphType : ObjectGraphType<PendingRequest>
         Field<TopUpMeansGraphType>("means").Description("How a top-up was paid; null for a payment.")
             .Resolve(c => c.Source.Means is PaymentMeans.None ? null : c.Source.Means);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("requestedAt").Resolve(c => c.Source.RequestedAt);
+        Field<GuidGraphType>("orderId").Description("The order this payment pays (requestOrderPayment); null otherwise.").Resolve(c => c.Source.Order?.Order);
+        Field<IdGraphType>("tableId").Description("The table of that order; null for a takeaway ticket or a plain payment.").Resolve(c => c.Source.Order?.Table);
+        Field<ListGraphType<NonNullGraphType<GuidGraphType>>>("orderLineIds")
+            .Description("The order lines the tap pays (fixed when requested); empty for a share; null for a plain payment.")
+            .Resolve(c => c.Source.Order is { } o ? (o.Lines.IsDefault ? [] : o.Lines) : (IEnumerable<Guid>?)null);
+        Field<IntGraphType>("shares").Description("An equal split's share count, when the tap pays the next share of the order.").Resolve(c => c.Source.Order?.Shares);
     }
 }

@@ -34,6 +34,7 @@ public sealed class TapResultGraphType : ObjectGraphType<TapResult>
             .Resolve(c => c.Source.Transactions.IsDefault ? [] : c.Source.Transactions);
         Field<IdGraphType>("requestId").Description("The pending request this tap served or was declined for.").Resolve(c => c.Source.RequestId);
         Field<IdGraphType>("operationId").Description("The ledger operation that moved the money.").Resolve(c => c.Source.OperationId);
+        Field<GuidGraphType>("orderId").Description("The order a pending order payment was for (APPROVED or DECLINED); null otherwise.").Resolve(c => c.Source.Order);
         Field<NonNullGraphType<DateTimeOffsetGraphType>>("at").Resolve(c => c.Source.At);
         Field<DoorAdmissionGraphType>("door").Description("At a door till: the ticket found, or why none was; null at a counter.").Resolve(c => c.Source.Door);
         Field<MembershipStatusGraphType>("membership")

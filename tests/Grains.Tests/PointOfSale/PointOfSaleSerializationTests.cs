@@ -36,7 +36,13 @@ public sealed class PointOfSaleSerializationTests(ClusterFixture fixture)
         Details with { Mode = PointOfSaleMode.Door }, new CreatePointOfSaleRequest("Door", PointOfSaleMode.Door),
         new PointOfSaleModeChanged(Details with { Mode = PointOfSaleMode.Door }, DateTimeOffset.UnixEpoch),
         Result with { Outcome = TapOutcome.CheckedIn, Door = Admission }, Admission,
+        OrderPart, Payment with { Order = OrderPart }, Result with { Outcome = TapOutcome.Approved, Order = OrderPart.Order },
+        new PointOfSaleState { Details = Details with { Pending = Payment with { Order = OrderPart } }, RecentTaps = [Result with { Order = OrderPart.Order }] },
+        new RequestOrderPaymentRequest(Guid.NewGuid(), [Guid.NewGuid()], null, new IdempotencyKey("v:cafe:k-1"), Guid.NewGuid().ToString(), null),
     ];
+
+    private static readonly PendingOrderPayment OrderPart =
+        new(Guid.NewGuid(), [Guid.NewGuid(), Guid.NewGuid()], null, new IdempotencyKey("v:cafe:k-1"), Guid.NewGuid().ToString(), Guid.NewGuid(), "t1");
 
     private static readonly DoorAdmission Admission = new(
         new TiBillet.Grains.Events.EventId(Guid.NewGuid()), "Concert", DateTimeOffset.UnixEpoch, Guid.NewGuid(), "Ada", 2, DateTimeOffset.UnixEpoch, "cashier card 04A2B3C4", "Door · reader");
