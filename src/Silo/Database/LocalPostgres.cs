@@ -152,12 +152,18 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
         if (File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
         {
-            if (Password.Length == 0)
+            if (Password.Length > 0)
             {
-                throw new InvalidOperationException($"The PostgreSQL folder {_dataDirectory} exists but its password file {PasswordFile} is missing.");
+                return;
             }
 
-            return;
+            // A cluster nobody can open any more: typically left under /var/lib/tibillet by an earlier clone at the same
+            // path, whose password file went with that clone. It is kept, moved aside, and a new cluster is made, so a
+            // fresh clone's first run does not stop on it.
+            await StopOrphanAsync(cancellationToken);
+            var aside = $"{_dataDirectory}.orphaned-{DateTime.UtcNow:yyyyMMddHHmmss}";
+            Directory.Move(_dataDirectory, aside);
+            LogMovedAside(_logger, _dataDirectory, PasswordFile, aside);
         }
 
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -488,6 +494,9 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The 'postgres' OS user cannot reach {Configured}: the private PostgreSQL cluster is kept in {Relocated} instead")]
     private static partial void LogRelocated(ILogger logger, string configured, string relocated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The PostgreSQL cluster in {DataDirectory} has no password file ({PasswordFile}): it was moved to {Aside} and a new cluster is made")]
+    private static partial void LogMovedAside(ILogger logger, string dataDirectory, string passwordFile, string aside);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Initialising a private PostgreSQL cluster in {DataDirectory}")]
     private static partial void LogInitialising(ILogger logger, string dataDirectory);

@@ -34,6 +34,15 @@ public sealed class RootRunTests : IDisposable
         Assert.Equal(_relocated, Path.GetDirectoryName(again.DataDirectory));
         Assert.Equal(42, await ScalarAsync(again, "SELECT v FROM kept"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_private));
+        await again.DisposeAsync();
+
+        // The clone is deleted and cloned again at the same path: its password file is gone, the relocated cluster is not.
+        // The old cluster is moved aside (kept) and a new one starts, rather than the run stopping.
+        Directory.Delete(Path.Combine(_private, "clone"), recursive: true);
+        await using var recloned = await LocalPostgres.StartAsync(options, NullLogger.Instance, TestContext.Current.CancellationToken);
+        Assert.Equal(_relocated, Path.GetDirectoryName(recloned.DataDirectory));
+        Assert.Equal(0, await ScalarAsync(recloned, "SELECT count(*)::int FROM pg_tables WHERE tablename = 'kept'"));
+        Assert.Single(Directory.GetDirectories(_relocated!, "postgres.orphaned-*"));
     }
 
     [Fact]
