@@ -94,6 +94,28 @@ public sealed class StripeStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The session runs out unpaid, as Stripe expires an open session at its <c>expires_at</c>: it becomes
+    /// <c>expired</c>/<c>unpaid</c> and <c>checkout.session.expired</c> is sent to the silo. Answers the webhook's response.
+    /// </summary>
+    public Task<HttpResponseMessage> ExpireAsync(string sessionId)
+    {
+        var s = _sessions[sessionId];
+        lock (s)
+        {
+            // Stripe expires only open sessions: a completed one stays completed.
+            if (s.Status != "open")
+            {
+                throw new InvalidOperationException($"Session {sessionId} is {s.Status}, not open: it cannot expire.");
+            }
+
+            s.Status = "expired";
+            s.PaymentStatus = "unpaid";
+        }
+
+        return SendEventAsync("checkout.session.expired", sessionId);
+    }
+
     /// <summary>An event about a session as Stripe would send it (its id is new unless given).</summary>
     public string EventJson(string type, string sessionId, string? eventId = null)
     {

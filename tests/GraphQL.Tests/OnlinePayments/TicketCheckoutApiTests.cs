@@ -147,6 +147,43 @@ public sealed class TicketCheckoutApiTests(StripeSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_session_that_expires_unpaid_releases_the_seats_at_once_and_a_replayed_webhook_changes_nothing()
+    {
+        var (s, evt, _) = await ConnectedEventAsync(capacity: 2);
+        var (_, customer) = silo.NewCustomer();
+        var (_, other) = silo.NewCustomer();
+        var reservation = await HoldAsync(s, evt, customer, seats: 2);
+        var id = await StartAsync(evt, reservation, customer);
+        var soldOut = await s.ReserveAsync(evt, other, [new { priceId = "full" }]);
+        var refundsBefore = Stripe.RefundsCreated;
+
+        using var expired = await Stripe.ExpireAsync(id);
+        var released = await ReservationAsync(evt, reservation, customer);
+        var takenAfterExpiry = await TakenAsync(evt);
+        var retaken = await HoldAsync(s, evt, other, seats: 2);
+        // Stripe delivers an event again under its id, and the same news may come as another event.
+        var replayed = Stripe.EventJson("checkout.session.expired", id);
+        using var replay = await Stripe.PostEventAsync(replayed);
+        using var replayAgain = await Stripe.PostEventAsync(replayed);
+        using var duplicate = await Stripe.SendEventAsync("checkout.session.expired", id);
+
+        Assert.Equal("SOLD_OUT", soldOut.ErrorCode());
+        Assert.Equal(HttpStatusCode.OK, expired.StatusCode);
+        Assert.Equal("CANCELLED", released["state"]!.GetValue<string>());
+        Assert.False(released["refunded"]!.GetValue<bool>());
+        Assert.Equal(0, takenAfterExpiry);
+        Assert.Equal(4, await StatusAsync(id));
+        Assert.Equal("EXPIRED", (await CompleteAsync(customer, id))["status"]!.GetValue<string>());
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (replay.StatusCode, replayAgain.StatusCode, duplicate.StatusCode));
+        Assert.Equal(released.ToJsonString(), (await ReservationAsync(evt, reservation, customer)).ToJsonString());
+        Assert.Equal("HELD", (await ReservationAsync(evt, retaken, other))["state"]!.GetValue<string>());
+        Assert.Equal(2, await TakenAsync(evt));
+        Assert.Equal(4, await StatusAsync(id));
+        Assert.Equal(0, await silo.ScalarAsync("SELECT count(*) FROM tickets WHERE reservation_id = $1::uuid", reservation));
+        Assert.Equal(refundsBefore, Stripe.RefundsCreated);
+    }
+
+    [Fact]
     public async Task A_payment_that_comes_after_the_hold_ran_out_and_the_seat_was_taken_is_refunded_with_its_key()
     {
         var (s, evt, _) = await ConnectedEventAsync(capacity: 1, holdSeconds: 1);
