@@ -19,6 +19,8 @@ namespace TiBillet.Grains.Till;
 /// <see cref="Lines"/> is then ignored. Baskets of other
 /// behaviours (<see cref="TillBasket"/>) take the same fields: <see cref="CardQrId"/> is the card's printed secret, the
 /// proof emptying a card needs; <see cref="MaxSale"/> and <see cref="MaxTopUp"/> bound the priced total (the API's money limits).
+/// <see cref="CardPays"/> false: the card only names whose membership it is, and the whole sale is paid by the complement (cash
+/// or bank card), so a member can join with an empty card.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TiBillet.Grains.Till.TillSellRequest")]
 public sealed record TillSellRequest(
@@ -36,7 +38,8 @@ public sealed record TillSellRequest(
     ImmutableArray<PricedLine> Priced = default,
     string? CardQrId = null,
     long? MaxSale = null,
-    long? MaxTopUp = null);
+    long? MaxTopUp = null,
+    bool CardPays = true);
 
 /// <summary>
 /// Sells a till basket: prices it from the catalog, takes counted stock, and pays it through the card's wallet (sale lines
@@ -57,7 +60,7 @@ public sealed partial class TillCheckout(
 {
     /// <summary>
     /// Sells the basket. Refusals: BAD_USER_INPUT (see <see cref="BasketPricer.Price"/> and <see cref="TillBasket.Classify"/>;
-    /// a card-less sale not in cash or by bank card; a basket limited to one asset with no card or with a complement; a
+    /// a card-less sale, or one whose card does not pay, not in cash or by bank card; a basket limited to one asset with no card or with a complement; a
     /// total over the limits), CARD_REQUIRED, BASKET_MIXES_BEHAVIOURS, WRONG_ASSET, CARD_PROOF_REQUIRED (emptying a card
     /// without its printed secret), OUT_OF_STOCK, FORBIDDEN (cashier card), UNKNOWN_CARD, CONFLICT (key reused with another
     /// basket), UNAVAILABLE (retry with the same key). Declines are results. Money given back (a deposit, a card emptied)
@@ -83,6 +86,11 @@ public sealed partial class TillCheckout(
         if (limit is { } max && Math.Abs(total) > max)
         {
             throw new DomainException(ErrorCodes.BadUserInput, $"The basket's total is over this instance's limit ({max} cents).");
+        }
+
+        if (kind != TillBasketKind.Sale && !request.CardPays)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "Only a sale is paid without the card paying (cardPays: false).");
         }
 
         if (kind != TillBasketKind.Sale)
@@ -123,6 +131,12 @@ public sealed partial class TillCheckout(
 
     private static void CheckPayment(TillSellRequest request, TillSale till)
     {
+        if (!request.CardPays)
+        {
+            CheckCardNamesOnly(request, till);
+            return;
+        }
+
         if (request.Card is null && request.Complement is not (PaymentMeans.Cash or PaymentMeans.BankCard))
         {
             throw new DomainException(ErrorCodes.BadUserInput, "Without a card, a basket is paid in CASH or by BANK_CARD.");
@@ -136,6 +150,20 @@ public sealed partial class TillCheckout(
         if ((request.Complement == PaymentMeans.SecondCard) != (request.SecondCard is not null) || request.Complement == PaymentMeans.Online)
         {
             throw new DomainException(ErrorCodes.BadUserInput, "A complement is cash, bank card, or a second card (named).");
+        }
+    }
+
+    // The card is only named (for a membership's holder): everything is paid outside, so only cash or bank card, one card.
+    private static void CheckCardNamesOnly(TillSellRequest request, TillSale till)
+    {
+        if (request.Card is null)
+        {
+            throw new DomainException(ErrorCodes.CardRequired, "A card that does not pay still names whose membership it is: tap it.");
+        }
+
+        if (request.Complement is not (PaymentMeans.Cash or PaymentMeans.BankCard) || request.SecondCard is not null || till.OnlyAsset is not null)
+        {
+            throw new DomainException(ErrorCodes.BadUserInput, "When the card does not pay, the whole basket is paid in CASH or by BANK_CARD.");
         }
     }
 
@@ -222,19 +250,20 @@ public sealed partial class TillCheckout(
         var venue = request.PointOfSale.Venue;
         var sale = new SaleRequest(request.Key, venue, request.Cashier, BasketPricer.AsSaleLines(till.Lines), request.Card is null ? PaymentMeans.None : request.Complement,
             request.SecondCard, till);
-        if (request.Card is { } card)
+        if (request.Card is { } card && request.CardPays)
         {
             return sale.NamesSecondCard
                 ? await grains.GetCard(card).PayWithSecondCardAsync(sale, cancellationToken)
                 : await (await cards.OwnWalletAsync(card, cancellationToken)).PayWithCardAsync(sale, card, cancellationToken);
         }
 
-        return await PayExternallyAsync(sale, request.Complement, till, TransactionKind.Sale, cancellationToken);
+        return await PayExternallyAsync(sale, request.Complement, till, TransactionKind.Sale, cancellationToken, request.Card);
     }
 
     // No wallet takes part, so no grain is the single writer here: the ledger's unique key makes a retry replay the first answer.
     // A deposit given back in cash is the same with kind Refund: money out of the drawer, its lines negative.
-    private async Task<PaymentResult> PayExternallyAsync(SaleRequest sale, PaymentMeans means, TillSale till, TransactionKind kind, CancellationToken cancellationToken)
+    private async Task<PaymentResult> PayExternallyAsync(SaleRequest sale, PaymentMeans means, TillSale till, TransactionKind kind, CancellationToken cancellationToken,
+        CardUid? holder = null)
     {
         if (!await cashiers.IsCashierAtAsync(sale.Cashier, sale.Venue, cancellationToken))
         {
@@ -242,12 +271,12 @@ public sealed partial class TillCheckout(
         }
 
         var total = BasketPricer.Total(till.Lines);
-        var hash = ExternalHash(sale, means);
+        var hash = ExternalHash(sale, means, holder);
         var opId = Guid.CreateVersion7();
         var result = new PaymentResult(true, DeclineReason.None, total, 0, 0, total, means, 0, [], [], opId, DateTimeOffset.UtcNow);
         var rows = new TillRows(till.Context, SaleLineAllocator.Allocate(till.Lines,
-            [new PaymentPart(means == PaymentMeans.BankCard ? SaleLineMeans.BankCard : SaleLineMeans.Cash, null, null, total)]));
-        var entry = new LedgerEntry(opId, sale.Key, hash, kind, [], [], serializer.SerializeToArray(result), sale.Venue, null, Math.Abs(total), means, rows);
+            [new PaymentPart(means == PaymentMeans.BankCard ? SaleLineMeans.BankCard : SaleLineMeans.Cash, null, holder, total)]));
+        var entry = new LedgerEntry(opId, sale.Key, hash, kind, [], [], serializer.SerializeToArray(result), sale.Venue, holder, Math.Abs(total), means, rows);
         LedgerCommit commit;
         try
         {
@@ -269,9 +298,15 @@ public sealed partial class TillCheckout(
         };
     }
 
-    private static byte[] ExternalHash(SaleRequest sale, PaymentMeans means)
+    private static byte[] ExternalHash(SaleRequest sale, PaymentMeans means, CardUid? holder)
     {
         using var hasher = new RequestHasher("till-external-sale").Add(sale.Venue).Add(sale.Cashier).Add(means);
+        if (holder is { } card)
+        {
+            // Only named when present, so the hashes of card-less sales stay what they were.
+            hasher.Add(card);
+        }
+
         foreach (var line in sale.Till!.Lines)
         {
             hasher.Add(line.Product?.ToString()).Add(line.Name).Add(line.Quantity).Add(line.UnitPrice).Add((long)line.Kind);

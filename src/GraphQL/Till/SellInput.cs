@@ -41,6 +41,8 @@ public sealed class SellInput
     public Guid? OrderId { get; set; }
 
     public string? CardQrId { get; set; }
+
+    public bool? CardPays { get; set; }
 }
 
 public sealed class SellLineInputGraphType : InputObjectGraphType<SellLineInput>
@@ -72,5 +74,8 @@ public sealed class SellInputGraphType : InputObjectGraphType<SellInput>
         Field<StringGraphType>("tableId");
         Field<GuidGraphType>("orderId");
         Field<StringGraphType>("cardQrId").Description("The secret printed on the card: the proof an EMPTY_CARD basket needs, as refund's.");
+        Field<BooleanGraphType>("cardPays").Description(
+            "Default true. false: the card only names whose membership it is and the whole sale is paid by complement (CASH or BANK_CARD); "
+            + "CARD_REQUIRED without a card, BAD_USER_INPUT with another complement or a basket that is not a sale.");
     }
 }

@@ -39,7 +39,8 @@ public sealed class TillMutations : IMutationFields
                     [.. input.Lines.Select(l => new SellLine(l.ProductId, l.Quantity, l.UnitPrice, l.Label))],
                     input.CardUid is null ? null : CardUid.Parse(input.CardUid), input.Complement ?? PaymentMeans.None,
                     input.SecondCardUid is null ? null : CardUid.Parse(input.SecondCardUid),
-                    session?.Id, TableId(input.TableId), input.OrderId, CardQrId: input.CardQrId?.Trim(), MaxSale: limits.MaxSale, MaxTopUp: limits.MaxTopUp);
+                    session?.Id, TableId(input.TableId), input.OrderId, CardQrId: input.CardQrId?.Trim(), MaxSale: limits.MaxSale, MaxTopUp: limits.MaxTopUp,
+                    CardPays: input.CardPays ?? true);
                 return await c.Service<TillCheckout>().SellAsync(request, c.CancellationToken);
             });
 

@@ -99,6 +99,69 @@ public sealed class SellBehaviourApiTests(TestFieldsSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_membership_paid_wholly_in_cash_with_an_empty_card_naming_the_holder_is_approved_and_the_card_keeps_its_balance()
+    {
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
+        var product = await MembershipProductAsync(net, 1500);
+        var card = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
+        var key = CashlessNetwork.NewKey();
+
+        var declined = (await SellAsync(net, [Line(product, 1)], card, "CASH")).Data()["sell"]!;
+        var sold = (await SellAsync(net, [Line(product, 1)], card, "CASH", key: key, cardPays: false)).Data()["sell"]!;
+        var again = (await SellAsync(net, [Line(product, 1)], card, "CASH", key: key, cardPays: false)).Data()["sell"]!;
+        var bank = (await SellAsync(net, [Line(product, 1)], card, "BANK_CARD", cardPays: false)).Data()["sell"]!;
+        var status = (await silo.PostAsync("query($v: ID!, $c: String!) { membership(venueId: $v, cardUid: $c) { state validUntil } }",
+            new { v = net.Venue, c = card }, net.Admin)).Data()["membership"]!;
+        var op = sold["operationId"]!.GetValue<string>();
+
+        Assert.False(declined["approved"]!.GetValue<bool>());
+        Assert.True(sold["approved"]!.GetValue<bool>());
+        Assert.Equal(0, sold["paidByCard"]!.GetValue<long>());
+        Assert.Equal(1500, sold["paidExternally"]!.GetValue<long>());
+        Assert.Equal("CASH", sold["externalMeans"]!.GetValue<string>());
+        Assert.Equal(op, again["operationId"]!.GetValue<string>());
+        Assert.True(bank["approved"]!.GetValue<bool>());
+        Assert.Equal("BANK_CARD", bank["externalMeans"]!.GetValue<string>());
+        Assert.Equal(0, await net.TlfBalanceAsync(card));
+        Assert.Equal("VALID", status["state"]!.GetValue<string>());
+        Assert.Equal(1, await silo.ScalarAsync("SELECT count(*) FROM membership_purchases WHERE operation_id = $1::uuid", op));
+        Assert.Equal(1500, await silo.ScalarAsync(ExternalOf, op));
+        Assert.Equal(card, await silo.ScalarTextAsync("SELECT card_uid FROM sale_lines WHERE operation_id = $1::uuid AND kind = 6", op), ignoreCase: true);
+        await AssertReportMatchesAsync(net);
+    }
+
+    [Fact]
+    public async Task A_card_that_does_not_pay_must_be_tapped_and_the_basket_paid_in_cash_or_by_bank_card()
+    {
+        var net = await CashlessNetwork.CreateAsync(silo.Client);
+        var product = await MembershipProductAsync(net, 1500);
+        var card = await CashlessNetwork.NewCardAsync(silo.Client, net.Admin);
+        var other = await net.FundedCardAsync(2000);
+        var rows = await silo.LedgerRowsAsync();
+
+        Assert.Equal("CARD_REQUIRED", (await SellAsync(net, [Line(product, 1)], complement: "CASH", cardPays: false)).ErrorCode());
+        Assert.Equal("BAD_USER_INPUT", (await SellAsync(net, [Line(product, 1)], card, cardPays: false)).ErrorCode());
+        Assert.Equal("BAD_USER_INPUT", (await SellAsync(net, [Line(product, 1)], card, "SECOND_CARD", other, cardPays: false)).ErrorCode());
+        Assert.Equal("BAD_USER_INPUT", (await SellAsync(net, [Line(product, 1)], card, "ONLINE", cardPays: false)).ErrorCode());
+        Assert.Equal(rows, await silo.LedgerRowsAsync());
+    }
+
+    private async Task<string> MembershipProductAsync(CashlessNetwork net, long price)
+    {
+        var membership = (await silo.PostAsync("mutation($i: CreateMembershipProductInput!) { createMembershipProduct(input: $i) { id } }",
+            new { i = new { venueId = net.Venue, name = "Adhésion", duration = "CALENDAR_YEAR", price } }, net.Admin)).Data()["createMembershipProduct"]!["id"]!.GetValue<string>();
+        var cat = await CategoryAsync(net, "Memberships", 0);
+        return (await silo.PostAsync(SaveProduct, new
+        {
+            i = new
+            {
+                venueId = net.Venue, categoryId = cat, name = "Adhésion", behaviour = "MEMBERSHIP", membershipProductId = membership,
+                placements = new[] { new { pointOfSaleId = "bar", price, position = 1 } },
+            },
+        }, net.Admin)).Data()["saveProduct"]!["id"]!.GetValue<string>();
+    }
+
+    [Fact]
     public async Task A_deposit_alone_goes_back_onto_the_card_or_in_cash_and_within_a_sale_it_is_netted()
     {
         var net = await CashlessNetwork.CreateAsync(silo.Client);
